@@ -1,0 +1,28 @@
+"""Reading answers.jsonl back, checking each record has what segmentation needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dataset.errors import InputError
+from dataset.interview.records import Answer
+from dataset.jsonl import read_jsonl
+
+REQUIRED = ("answer_id", "question_id", "document_id", "respondent", "question", "text")
+
+
+def read_answers(path: str | Path) -> list[Answer]:
+    """Answer records from ``path``; InputError naming the line of the first bad one."""
+    answers: list[Answer] = []
+    seen: set[str] = set()
+    for line, record in read_jsonl(path):
+        missing = [key for key in REQUIRED if not isinstance(record.get(key), str)]
+        if missing:
+            raise InputError(path, f"answer record lacks {', '.join(missing)}", line=line)
+        if record["answer_id"] in seen:
+            raise InputError(path, f"duplicate answer_id '{record['answer_id']}'", line=line)
+        seen.add(record["answer_id"])
+        answers.append(record)  # type: ignore[arg-type]
+    if not answers:
+        raise InputError(path, "no answers in the file")
+    return answers

@@ -1,0 +1,125 @@
+"""Bad input: exit 2, one line naming the file (and line), no output written, no traceback."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from scripts.cli import main
+from tests.conftest import INTERVIEWS
+
+
+def run(argv, capsys):
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.err.strip()
+
+
+def _ingest_fails(path, tmp_path, capsys, *, expect, extra=()):
+    out = tmp_path / "answers.jsonl"
+    status, err = run(["ingest", path, "--out", out, *extra], capsys)
+    assert status == 2
+    assert len(err.splitlines()) == 1, err
+    assert str(path) in err and expect in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".answers")]
+    return err
+
+
+def test_empty_file(tmp_path, capsys):
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n")
+    _ingest_fails(path, tmp_path, capsys, expect="empty")
+
+
+def test_binary_file(tmp_path, capsys):
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2000))
+    _ingest_fails(path, tmp_path, capsys, expect="binary")
+
+
+def test_prose_without_questions(tmp_path, capsys):
+    path = tmp_path / "essay.txt"
+    path.write_text(
+        "Cameras are everywhere now. Some people like them and some do not.\n\n"
+        "This essay has no questions and no answers, only paragraphs.\n"
+    )
+    _ingest_fails(path, tmp_path, capsys, expect="no question/answer structure")
+
+
+def test_ambiguous_legacy_encoding(tmp_path, capsys):
+    path = tmp_path / "cyrillic.txt"
+    path.write_bytes("1. Вопрос?\n  1. Да.\n".encode("cp1251"))
+    _ingest_fails(path, tmp_path, capsys, expect="encoding")
+
+
+def test_csv_missing_a_column(tmp_path, capsys):
+    path = tmp_path / "survey.csv"
+    path.write_text("question,answer\nWhy?,Because.\n")
+    err = _ingest_fails(path, tmp_path, capsys, expect="missing column 'respondent'")
+    assert f"{path}:1:" in err
+
+
+def test_jsonl_bad_line_is_named(tmp_path, capsys):
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"question": "Q?", "respondent": "A", "answer": "Yes."}\n{not json\n')
+    err = _ingest_fails(path, tmp_path, capsys, expect="not valid JSON")
+    assert f"{path}:2:" in err
+
+
+def test_forced_format_that_does_not_fit(tmp_path, capsys):
+    _ingest_fails(
+        INTERVIEWS / "qa-city-cameras.txt", tmp_path, capsys, expect="no answers",
+        extra=["--format", "markdown"],
+    )  # fmt: skip
+
+
+def test_missing_file(tmp_path, capsys):
+    _ingest_fails(tmp_path / "nope.txt", tmp_path, capsys, expect="no such file")
+
+
+def test_one_bad_file_writes_nothing_for_the_good_ones(tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("")
+    out = tmp_path / "answers.jsonl"
+    status, err = run(["ingest", INTERVIEWS / "qa-city-cameras.txt", bad, "--out", out], capsys)
+    assert status == 2 and str(bad) in err and not out.exists()
+
+
+def test_existing_output_survives_a_failed_run(tmp_path, capsys):
+    out = tmp_path / "answers.jsonl"
+    out.write_text("earlier run\n")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("just prose.\n")
+    status, _err = run(["ingest", bad, "--out", out], capsys)
+    assert status == 2 and out.read_text() == "earlier run\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "expect", "line"),
+    [
+        ('{"answer_id": "a"}\n', "lacks", 1),
+        ("[1, 2]\n", "JSON object", 1),
+        ('\n{"answer_id": "a", "question_id": "q", "document_id": "d", "respondent": "R1", '
+         '"question": "Q?", "text": "T."}\n{"answer_id": "a", "question_id": "q", '
+         '"document_id": "d", "respondent": "R1", "question": "Q?", "text": "T."}\n',
+         "duplicate answer_id", 3),
+    ],
+)  # fmt: skip
+def test_segment_rejects_bad_answers(tmp_path, capsys, content, expect, line):
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(content)
+    out = tmp_path / "claims.jsonl"
+    status, err = run(["segment", answers, "--out", out], capsys)
+    assert status == 2
+    assert f"{answers}:{line}:" in err and expect in err
+    assert not out.exists()
+
+
+def test_segment_of_an_empty_answers_file(tmp_path, capsys):
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("")
+    status, err = run(["segment", answers, "--out", tmp_path / "claims.jsonl"], capsys)
+    assert status == 2 and "no answers" in err
