@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dataset.errors import InputError
-from scripts import commands
+from labeling.server import ServerError
+from scripts import commands, label_commands
 
 _EXAMPLES = {
     "ingest": """examples:
@@ -19,6 +20,19 @@ _EXAMPLES = {
   stancebank ingest a.md b.csv --format auto --out answers.jsonl""",
     "segment": """examples:
   stancebank segment work/answers.jsonl --out work/claims.jsonl""",
+    "server": """examples:
+  stancebank server start                       # port 8080, data in ~/.local/share/stancebank
+  stancebank server start --port 8090 --data-dir work/label-studio
+  stancebank server status --data-dir work/label-studio   # exit 0 running, 3 not
+  stancebank server stop --data-dir work/label-studio""",
+    "label": """examples:
+  stancebank label push work/claims.jsonl --project seed
+  stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl
+  stancebank label pull --project seed --out dataset/annotations
+  stancebank label pull --from-export project-1-at-2026.json --out dataset/annotations
+
+The server is --url, else $LABEL_STUDIO_URL, else the running 'stancebank server';
+the token is $LABEL_STUDIO_API_KEY, else the server's credentials file.""",
 }
 
 
@@ -61,7 +75,84 @@ def build_parser() -> argparse.ArgumentParser:
     )
     segment.add_argument("answers", help="answers JSONL written by 'stancebank ingest'")
     segment.add_argument("--out", required=True, help="claims JSONL to write")
+
+    _add_server(subparsers)
+    _add_label(subparsers)
     return parser
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        help="server data dir (default: $STANCEBANK_LS_DATA_DIR or "
+        "~/.local/share/stancebank/label-studio)",
+    )
+
+
+def _add_server(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "server",
+        help="Start, stop or check the local Label Studio server.",
+        description="Run the pinned Label Studio (own virtual environment, SQLite) on 127.0.0.1.",
+        epilog=_EXAMPLES["server"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, handler, help_text in (
+        ("start", label_commands.server_start, "start the server and wait until it answers"),
+        ("stop", label_commands.server_stop, "stop the server started from the data dir"),
+        ("status", label_commands.server_status, "print the URL; exit 0 running, 3 not"),
+    ):
+        action = actions.add_parser(name, help=help_text, description=help_text)
+        action.set_defaults(handler=handler)
+        _data_dir_option(action)
+        if name == "start":
+            action.add_argument("--port", type=int, default=8080, help="default: 8080")
+
+
+def _add_label(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "label",
+        help="Push claims to Label Studio, pull annotation snapshots.",
+        description="Push claims to a Label Studio project; pull its annotations.",
+        epilog=_EXAMPLES["label"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    push = actions.add_parser(
+        "push",
+        help="import claims not yet in the project",
+        description="Create or reuse the project and import the claims it does not hold "
+        "yet (non-argument units are skipped unless asked). Nothing on the server is "
+        "altered or deleted.",
+        epilog=_EXAMPLES["label"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    push.set_defaults(handler=label_commands.label_push)
+    push.add_argument("claims", help="claims JSONL written by 'stancebank segment'")
+    push.add_argument("--project", required=True, help="project title (created if missing)")
+    push.add_argument("--predictions", help="predictions JSONL to add as pre-annotations")
+    push.add_argument(
+        "--include-non-arguments", action="store_true", help="push non_argument units too"
+    )
+    push.add_argument("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL or local)")
+    _data_dir_option(push)
+
+    pull = actions.add_parser(
+        "pull",
+        help="write a new annotation snapshot",
+        description="Write a new, timestamped snapshot JSONL of every annotation in the "
+        "project (or in a Label Studio JSON export). Earlier snapshots are never touched.",
+        epilog=_EXAMPLES["label"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pull.set_defaults(handler=label_commands.label_pull)
+    source = pull.add_mutually_exclusive_group(required=True)
+    source.add_argument("--project", help="project title on the server")
+    source.add_argument("--from-export", metavar="FILE", help="a Label Studio JSON export")
+    pull.add_argument("--out", required=True, help="directory for snapshots")
+    pull.add_argument("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL or local)")
+    _data_dir_option(pull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"stancebank: error: {error}", file=sys.stderr)
         return 2
+    except ServerError as error:
+        print(f"stancebank: error: {error}", file=sys.stderr)
+        return error.exit_status
     except KeyboardInterrupt:
         print("stancebank: interrupted; nothing was written", file=sys.stderr)
         return 130

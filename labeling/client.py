@@ -1,0 +1,179 @@
+"""Talking to a Label Studio server through label-studio-sdk: connect, projects, tasks.
+
+The only module that touches the network. Errors become :class:`ServerError` with one
+line of text that never contains the API token.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+
+from labeling import server
+from labeling.server import ServerError
+
+BATCH_SIZE = 1000
+PAGE_SIZE = 1000
+CONNECT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Connection:
+    url: str
+    token: str
+    where: str
+    """Where the URL came from, for messages (never the token)."""
+
+
+def resolve_connection(url: str | None, data_dir: Path) -> Connection:
+    """Server from ``url``, else $LABEL_STUDIO_URL, else the running ``stancebank server``;
+    token from $LABEL_STUDIO_API_KEY, else the server's credentials file."""
+    where = "--url"
+    if not url and os.environ.get("LABEL_STUDIO_URL"):
+        url, where = os.environ["LABEL_STUDIO_URL"], "LABEL_STUDIO_URL"
+    if not url:
+        url, where = server.running_url(data_dir), f"stancebank server ({data_dir})"
+    if not url:
+        raise ServerError(
+            "no Label Studio server: pass --url, set LABEL_STUDIO_URL, "
+            "or run 'stancebank server start'"
+        )
+    token = os.environ.get("LABEL_STUDIO_API_KEY")
+    if not token:
+        credentials = server.load_credentials(data_dir)
+        if credentials is None:
+            raise ServerError(
+                "no API token: set LABEL_STUDIO_API_KEY or start the server with "
+                f"'stancebank server start' (credentials are kept in {data_dir})"
+            )
+        token = credentials.token
+    return Connection(url=url.rstrip("/"), token=token, where=where)
+
+
+def connect(connection: Connection, *, attempts: int = CONNECT_ATTEMPTS) -> LabelStudio:
+    """A checked client: the server answers and accepts the token, after bounded retries."""
+    client = LabelStudio(base_url=connection.url, api_key=connection.token, timeout=120)
+    delay = 1.0
+    for attempt in range(1, attempts + 1):
+        try:
+            client.users.whoami()
+            return client
+        except ApiError as error:
+            if error.status_code in (401, 403):
+                raise ServerError(
+                    f"Label Studio at {connection.url} refused the API token "
+                    f"(HTTP {error.status_code}); check LABEL_STUDIO_API_KEY",
+                    exit_status=2,
+                ) from None
+            raise _api_error(error, connection.url) from None
+        except httpx.HTTPError:
+            if attempt == attempts:
+                raise ServerError(
+                    f"cannot reach Label Studio at {connection.url} ({connection.where}) "
+                    f"after {attempts} attempts; is the server running?"
+                ) from None
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _api_error(error: ApiError, url: str) -> ServerError:
+    body = error.body if isinstance(error.body, str | dict) else ""
+    detail = json.dumps(body)[:300] if body else ""
+    return ServerError(f"Label Studio at {url} answered HTTP {error.status_code} {detail}".strip())
+
+
+def find_project(client: LabelStudio, title: str) -> Any | None:
+    """The project with exactly this title (the oldest if several share it), or None."""
+    matches = [p for p in client.projects.list(title=title, page_size=100) if p.title == title]
+    return min(matches, key=lambda p: p.id) if matches else None
+
+
+def get_or_create_project(client: LabelStudio, title: str, label_config: str) -> tuple[Any, bool]:
+    project = find_project(client, title)
+    if project is not None:
+        return project, False
+    try:
+        project = client.projects.create(
+            title=title,
+            label_config=label_config,
+            description="Stance of interview claims toward surveillance (made by stancebank).",
+            show_instruction=True,
+            maximum_annotations=1,
+        )
+    except ApiError as error:
+        raise _api_error(error, "the server") from None
+    return project, True
+
+
+def existing_tasks(client: LabelStudio, project_id: int) -> dict[str, int]:
+    """``{claim_id: task_id}`` for every task the server holds in the project."""
+    found: dict[str, int] = {}
+    pager = client.tasks.list(
+        project=project_id, fields="task_only", include="id,data", page_size=PAGE_SIZE
+    )
+    for task in pager:
+        claim_id = (task.data or {}).get("claim_id")
+        if claim_id:
+            found.setdefault(claim_id, task.id)
+    return found
+
+
+def predicted_versions(client: LabelStudio, project_id: int) -> set[tuple[int, str]]:
+    """``(task_id, model_version)`` of every prediction already in the project."""
+    return {(p.task, p.model_version or "") for p in client.predictions.list(project=project_id)}
+
+
+def import_tasks(
+    client: LabelStudio,
+    project_id: int,
+    tasks: Sequence[dict[str, Any]],
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] = lambda n: None,
+) -> int:
+    """Import tasks in batches (one request each); returns how many the server took."""
+    imported = 0
+    for start in range(0, len(tasks), batch_size):
+        batch = list(tasks[start : start + batch_size])
+        try:
+            response = client.projects.import_tasks(id=project_id, request=batch)
+        except ApiError as error:
+            raise _api_error(error, "the server") from None
+        imported += response.task_count or 0
+        progress(len(batch))
+    return imported
+
+
+def add_predictions(client: LabelStudio, predictions: Iterable[tuple[int, dict[str, Any]]]) -> int:
+    """Attach predictions to existing tasks; ``(task_id, prediction)`` pairs."""
+    count = 0
+    for task_id, prediction in predictions:
+        client.predictions.create(
+            task=task_id,
+            result=prediction["result"],
+            model_version=prediction["model_version"],
+            score=prediction["score"],
+        )
+        count += 1
+    return count
+
+
+def export_annotated(client: LabelStudio, project_id: int) -> list[dict[str, Any]]:
+    """Every task with at least one annotation (cancelled ones included), as JSON export."""
+    try:
+        chunks = client.projects.exports.download_sync(
+            project_id, export_type="JSON", download_all_tasks=False
+        )
+        return json.loads(b"".join(chunks))
+    except ApiError as error:
+        raise _api_error(error, "the server") from None

@@ -1,0 +1,188 @@
+"""The Label Studio JSON contract, in one place: label config, tasks, predictions, results.
+
+Pure functions over plain data: the config is generated from the schema, tasks from
+claim records, and annotation results are read back against the same schema, so a round
+trip through a real server is tested in ``tests/test_label_studio.py``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypedDict
+from xml.sax.saxutils import quoteattr
+
+from labeling.schema import Schema
+
+CLAIM_TAG = "claim"
+ANSWER_TAG = "answer"
+
+
+class ParsedResult(TypedDict):
+    stance: str | None
+    aspects: list[str]
+    rationale: str
+
+
+def label_config(schema: Schema) -> str:
+    """The project's XML: question, respondent, claim, answer with the claim marked,
+    one key press per stance, optional aspects and rationale."""
+    stances = "\n".join(
+        f"    <Choice value={quoteattr(s.value)} hotkey={quoteattr(s.hotkey)} "
+        f"hint={quoteattr(s.definition)}/>"
+        for s in schema.stances
+    )
+    aspects = "\n".join(f"    <Choice value={quoteattr(a.title)}/>" for a in schema.aspects)
+    return f"""<View>
+  <Style>.sb-answer mark {{ background: #ffe066; padding: 0 2px; }}
+  .sb-answer p {{ margin: 0 0 0.6em 0; }}</Style>
+  <Header value="$question" size="4"/>
+  <Header value="$heading" size="6"/>
+  <Text name="{CLAIM_TAG}" value="$claim"/>
+  <Header value="Stance toward surveillance (keys 1-4)" size="6"/>
+  <Choices name="{schema.stance_name}" toName="{CLAIM_TAG}" choice="single" required="true"
+           showInline="true">
+{stances}
+  </Choices>
+  <Header value="Aspects (optional)" size="6"/>
+  <Choices name="{schema.aspect_name}" toName="{CLAIM_TAG}" choice="multiple" showInline="true">
+{aspects}
+  </Choices>
+  <TextArea name="{schema.rationale_name}" toName="{CLAIM_TAG}" rows="2" maxSubmissions="1"
+            editable="true" placeholder="Rationale (optional)"/>
+  <Header value="The whole answer, the claim highlighted" size="6"/>
+  <View className="sb-answer">
+    <HyperText name="{ANSWER_TAG}" value="$answer_html"/>
+  </View>
+</View>
+"""
+
+
+def answer_texts(claims: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Rebuild each answer's text from its units, offsets kept exact.
+
+    claims.jsonl holds every unit of an answer (non-arguments included) and segmentation
+    drops only white space, so the gaps are white space: a gap of two or more characters
+    is shown as a paragraph break.
+    """
+    by_answer: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for claim in claims:
+        by_answer[claim["answer_id"]].append(claim)
+    texts: dict[str, str] = {}
+    for answer_id, units in by_answer.items():
+        parts, cursor = [], 0
+        for unit in sorted(units, key=lambda u: u["start"]):
+            gap = unit["start"] - cursor
+            parts.append(("\n\n" + " " * (gap - 2)) if gap >= 2 else " " * gap)
+            parts.append(unit["text"])
+            cursor = unit["end"]
+        texts[answer_id] = "".join(parts)
+    return texts
+
+
+def answer_html(text: str, start: int, end: int) -> str:
+    """The answer as HTML paragraphs with ``text[start:end]`` inside ``<mark>``."""
+    marked = (
+        html.escape(text[:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>"
+        + html.escape(text[end:])
+    )  # fmt: skip
+    paragraphs = [p.strip() for p in marked.split("\n\n") if p.strip()]
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def task_for(claim: Mapping[str, Any], answer_text: str) -> dict[str, Any]:
+    """One Label Studio task for one claim unit."""
+    return {
+        "data": {
+            "claim_id": claim["claim_id"],
+            "answer_id": claim["answer_id"],
+            "question_id": claim["question_id"],
+            "document_id": claim["document_id"],
+            "respondent": claim["respondent"],
+            "unit": claim.get("unit", "claim"),
+            "question": claim["question"],
+            "heading": f"Respondent {claim['respondent']} · {claim['question_id']}",
+            "claim": claim["text"],
+            "answer_html": answer_html(answer_text, claim["start"], claim["end"]),
+        }
+    }
+
+
+def prediction_for(
+    schema: Schema, label: str, *, score: float, model_version: str
+) -> dict[str, Any]:
+    """A pre-annotation: the model's stance as a Choices result."""
+    return {
+        "model_version": model_version,
+        "score": float(score),
+        "result": [
+            {
+                "from_name": schema.stance_name,
+                "to_name": CLAIM_TAG,
+                "type": "choices",
+                "value": {"choices": [label]},
+            }
+        ],
+    }
+
+
+def annotation_result(
+    schema: Schema, stance: str, *, aspects: Sequence[str] = (), rationale: str = ""
+) -> list[dict[str, Any]]:
+    """The result list an annotator's submission produces (used to record annotations
+    through the API and in tests)."""
+    titles = {a.value: a.title for a in schema.aspects}
+    result: list[dict[str, Any]] = [
+        {
+            "from_name": schema.stance_name,
+            "to_name": CLAIM_TAG,
+            "type": "choices",
+            "value": {"choices": [stance]},
+        }
+    ]
+    if aspects:
+        result.append(
+            {
+                "from_name": schema.aspect_name,
+                "to_name": CLAIM_TAG,
+                "type": "choices",
+                "value": {"choices": [titles[a] for a in aspects]},
+            }
+        )
+    if rationale:
+        result.append(
+            {
+                "from_name": schema.rationale_name,
+                "to_name": CLAIM_TAG,
+                "type": "textarea",
+                "value": {"text": [rationale]},
+            }
+        )
+    return result
+
+
+def parse_result(schema: Schema, result: Sequence[Mapping[str, Any]]) -> ParsedResult:
+    """Stance, aspects (schema values) and rationale from an annotation's result list.
+
+    Raises:
+        ValueError: a stance or aspect the schema does not know.
+    """
+    by_title = {a.title: a.value for a in schema.aspects}
+    by_title.update({a.value: a.value for a in schema.aspects})
+    parsed = ParsedResult(stance=None, aspects=[], rationale="")
+    for item in result:
+        name, value = item.get("from_name"), item.get("value") or {}
+        if name == schema.stance_name:
+            choices = value.get("choices") or []
+            if choices and choices[0] not in schema.stance_values:
+                raise ValueError(f"unknown stance '{choices[0]}'")
+            parsed["stance"] = choices[0] if choices else None
+        elif name == schema.aspect_name:
+            unknown = [c for c in value.get("choices") or [] if c not in by_title]
+            if unknown:
+                raise ValueError(f"unknown aspect '{unknown[0]}'")
+            parsed["aspects"] = [by_title[c] for c in value.get("choices") or []]
+        elif name == schema.rationale_name:
+            parsed["rationale"] = " ".join(value.get("text") or []).strip()
+    return parsed

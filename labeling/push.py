@@ -1,0 +1,92 @@
+"""``label push``: bring claims (and pre-annotations) into a project, adding only what
+the server does not hold yet. Nothing on the server is altered or deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from label_studio_sdk import LabelStudio
+
+from labeling import client as ls
+from labeling.ls_contract import answer_texts, label_config, task_for
+from labeling.schema import Schema
+
+
+@dataclass
+class PushReport:
+    project_id: int
+    project_created: bool
+    claims: int
+    skipped_non_arguments: int
+    already_there: int
+    imported: int
+    predictions_added: int
+
+
+def select_claims(
+    claims: Sequence[dict[str, Any]], *, include_non_arguments: bool
+) -> tuple[list[dict[str, Any]], int]:
+    if include_non_arguments:
+        return list(claims), 0
+    kept = [c for c in claims if c.get("unit", "claim") != "non_argument"]
+    return kept, len(claims) - len(kept)
+
+
+def new_tasks(
+    claims: Sequence[dict[str, Any]],
+    all_claims: Sequence[dict[str, Any]],
+    existing: dict[str, int],
+    predictions: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Tasks for the claims the server does not hold, each with its prediction if any."""
+    texts = answer_texts(all_claims)
+    tasks = []
+    for claim in claims:
+        if claim["claim_id"] in existing:
+            continue
+        task = task_for(claim, texts[claim["answer_id"]])
+        if claim["claim_id"] in predictions:
+            task["predictions"] = [predictions[claim["claim_id"]]]
+        tasks.append(task)
+    return tasks
+
+
+def push(
+    client: LabelStudio,
+    claims: Sequence[dict[str, Any]],
+    *,
+    title: str,
+    schema: Schema,
+    predictions: dict[str, dict[str, Any]] | None = None,
+    include_non_arguments: bool = False,
+    progress: Callable[[int], None] = lambda n: None,
+    on_total: Callable[[int], None] = lambda n: None,
+) -> PushReport:
+    predictions = predictions or {}
+    project, created = ls.get_or_create_project(client, title, label_config(schema))
+    selected, skipped = select_claims(claims, include_non_arguments=include_non_arguments)
+    existing = {} if created else ls.existing_tasks(client, project.id)
+    tasks = new_tasks(selected, claims, existing, predictions)
+    on_total(len(tasks))
+    imported = ls.import_tasks(client, project.id, tasks, progress=progress)
+    added = 0
+    if predictions and existing:
+        have = ls.predicted_versions(client, project.id)
+        missing = [
+            (existing[claim_id], prediction)
+            for claim_id, prediction in predictions.items()
+            if claim_id in existing
+            and (existing[claim_id], prediction["model_version"]) not in have
+        ]
+        added = ls.add_predictions(client, missing)
+    return PushReport(
+        project_id=project.id,
+        project_created=created,
+        claims=len(selected),
+        skipped_non_arguments=skipped,
+        already_there=len(selected) - len(tasks),
+        imported=imported,
+        predictions_added=added + sum(1 for t in tasks if "predictions" in t),
+    )

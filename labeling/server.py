@@ -1,0 +1,259 @@
+"""Run the pinned Label Studio in its own virtual environment, on 127.0.0.1 only.
+
+Label Studio pins many packages, so it never shares the project's environment: it is
+installed on first use into ``~/.cache/stancebank/label-studio-<version>`` (or
+``$STANCEBANK_LS_VENV``). The data dir holds the SQLite database, ``server.json`` (pid,
+port, url) and ``credentials.json`` (0600: admin e-mail, password and API token).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+LABEL_STUDIO_VERSION = "1.23.2"
+DEFAULT_PORT = 8080
+ADMIN_EMAIL = "admin@stancebank.local"
+STATE_FILE = "server.json"
+CREDENTIALS_FILE = "credentials.json"
+LOG_FILE = "server.log"
+
+
+class ServerError(Exception):
+    """The server could not be installed, started, reached or stopped.
+
+    ``exit_status`` is 2 when the user can fix it by changing an input (a taken port, a
+    wrong token), 1 when the server itself failed.
+    """
+
+    def __init__(self, message: str, *, exit_status: int = 1) -> None:
+        super().__init__(message)
+        self.exit_status = exit_status
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+    token: str
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "stancebank" / "label-studio"
+
+
+def default_venv() -> Path:
+    if env := os.environ.get("STANCEBANK_LS_VENV"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "stancebank" / f"label-studio-{LABEL_STUDIO_VERSION}"
+
+
+def ensure_installed(venv: Path | None = None) -> Path:
+    """The ``label-studio`` executable, installing the pinned version on first use."""
+    venv = venv or default_venv()
+    executable = venv / "bin" / "label-studio"
+    complete = venv / ".stancebank-complete"
+    if complete.exists():
+        return executable
+    print(
+        f"installing label-studio=={LABEL_STUDIO_VERSION} into {venv} (first use, 1-3 minutes)",
+        file=sys.stderr,
+    )
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([_base_python(), "-m", "venv", "--clear", str(venv)], check=True)
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+         f"label-studio=={LABEL_STUDIO_VERSION}"],
+        check=False,
+    )  # fmt: skip
+    if result.returncode != 0 or not executable.exists():
+        raise ServerError(f"pip could not install label-studio=={LABEL_STUDIO_VERSION} in {venv}")
+    complete.write_text(LABEL_STUDIO_VERSION + "\n", encoding="utf-8")
+    return executable
+
+
+def _base_python() -> str:
+    """A Python outside any venv, so the server's venv does not inherit the project's."""
+    return getattr(sys, "_base_executable", None) or sys.executable
+
+
+def load_credentials(data_dir: Path) -> Credentials | None:
+    path = data_dir / CREDENTIALS_FILE
+    if not path.exists():
+        return None
+    return Credentials(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def _create_credentials(data_dir: Path) -> Credentials:
+    credentials = Credentials(
+        email=ADMIN_EMAIL, password=secrets.token_urlsafe(18), token=secrets.token_hex(20)
+    )
+    path = data_dir / CREDENTIALS_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(credentials.__dict__, handle)
+    return credentials
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True if a server could listen on the port (a listener there makes it False;
+    connections lingering in TIME_WAIT after a stop do not, as for the server itself)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _clean_environment(data_dir: Path, credentials: Credentials) -> dict[str, str]:
+    """Only what the server needs: Label Studio reads bare PORT, HOST, USERNAME, … too."""
+    keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
+    return {
+        **keep,
+        "HOME": str(data_dir),
+        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+        "LABEL_STUDIO_USERNAME": credentials.email,
+        "LABEL_STUDIO_PASSWORD": credentials.password,
+        "LABEL_STUDIO_USER_TOKEN": credentials.token,
+        "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        "LABEL_STUDIO_LATEST_VERSION_CHECK": "false",
+        "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+        "SENTRY_DSN": "",
+        "FRONTEND_SENTRY_DSN": "",
+        "COLLECT_ANALYTICS": "false",
+    }
+
+
+def _get(url: str, timeout: float = 3.0) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+    except (urllib.error.URLError, OSError):
+        return 0, b""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_state(data_dir: Path) -> dict | None:
+    path = data_dir / STATE_FILE
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def running_url(data_dir: Path) -> str | None:
+    """The URL of the server started from ``data_dir`` if it is up and healthy."""
+    state = read_state(data_dir)
+    if not state or not _pid_alive(state["pid"]):
+        return None
+    status, _ = _get(f"{state['url']}/health")
+    return state["url"] if status == 200 else None
+
+
+def start(
+    data_dir: Path,
+    *,
+    port: int = DEFAULT_PORT,
+    venv: Path | None = None,
+    timeout: float = 240.0,
+) -> tuple[str, Path]:
+    """Start the server (or find it running); returns its URL and the credentials path."""
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if url := running_url(data_dir):
+        return url, data_dir / CREDENTIALS_FILE
+    if not port_is_free(port):
+        raise ServerError(
+            f"port {port} on 127.0.0.1 is taken; choose another with --port "
+            "(Label Studio would silently move to the next free one)",
+            exit_status=2,
+        )
+    executable = ensure_installed(venv)
+    credentials = load_credentials(data_dir) or _create_credentials(data_dir)
+    url = f"http://127.0.0.1:{port}"
+    log = (data_dir / LOG_FILE).open("ab")
+    process = subprocess.Popen(
+        [str(executable), "start", "--no-browser", "--internal-host", "127.0.0.1",
+         "--port", str(port)],
+        env=_clean_environment(data_dir, credentials),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=data_dir,
+        start_new_session=True,
+    )  # fmt: skip
+    (data_dir / STATE_FILE).write_text(
+        json.dumps({"pid": process.pid, "port": port, "url": url}), encoding="utf-8"
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            (data_dir / STATE_FILE).unlink(missing_ok=True)
+            raise ServerError(
+                f"Label Studio exited with status {process.returncode}; see {data_dir / LOG_FILE}"
+            )
+        status, body = _get(f"{url}/api/version")
+        if status == 200 and LABEL_STUDIO_VERSION.encode() in body:
+            return url, data_dir / CREDENTIALS_FILE
+        time.sleep(1.0)
+    stop(data_dir)
+    raise ServerError(f"Label Studio did not answer on {url} within {timeout:.0f} s")
+
+
+def stop(data_dir: Path, *, timeout: float = 30.0) -> bool:
+    """Stop the server started from ``data_dir``; False if none was running."""
+    data_dir = data_dir.resolve()
+    state = read_state(data_dir)
+    if not state:
+        return False
+    pid = state["pid"]
+    was_running = _pid_alive(pid)
+    if was_running:
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            _reap(pid)
+            time.sleep(0.2)
+        if _pid_alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+            _reap(pid)
+    (data_dir / STATE_FILE).unlink(missing_ok=True)
+    return was_running
+
+
+def _reap(pid: int) -> None:
+    """Collect our own child so it does not linger as a zombie that looks alive."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass

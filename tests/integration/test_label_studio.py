@@ -1,0 +1,267 @@
+"""Against a real Label Studio server: push, re-push, pre-annotations, two annotators,
+pulls, export round trip, restart, wrong token, server down, server control."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dataset.jsonl import write_jsonl
+from labeling import server
+from labeling.ls_contract import annotation_result, label_config
+from labeling.schema import load_schema
+
+pytestmark = pytest.mark.integration
+SCHEMA = load_schema()
+
+
+@pytest.fixture(scope="module")
+def seed_claims_file(tmp_path_factory, seed_answers) -> Path:
+    from dataset.segment import segment_answers
+
+    path = tmp_path_factory.mktemp("claims") / "claims.jsonl"
+    write_jsonl(path, list(segment_answers(seed_answers)))
+    return path
+
+
+def _claims(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _project(sdk, title: str):
+    return next(p for p in sdk.projects.list(title=title) if p.title == title)
+
+
+def _tasks(sdk, project_id: int) -> list:
+    return list(sdk.tasks.list(project=project_id, fields="all", page_size=500))
+
+
+def _push(label_studio, claims_file, title, *extra) -> str:
+    result = label_studio.cli("label", "push", str(claims_file), "--project", title, *extra)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def test_generated_config_is_valid_on_the_server(label_studio, project_title):
+    sdk = label_studio.sdk()
+    project = sdk.projects.create(title=project_title, label_config=label_config(SCHEMA))
+    sdk.projects.validate_label_config(id=project.id, label_config=label_config(SCHEMA))
+    config = sdk.projects.get(id=project.id).label_config
+    for stance in SCHEMA.stances:
+        assert f'value="{stance.value}" hotkey="{stance.hotkey}"' in config
+
+
+def test_push_then_push_again_adds_nothing(label_studio, seed_claims_file, project_title):
+    claims = _claims(seed_claims_file)
+    arguments = [c for c in claims if c["unit"] == "claim"]
+    out = _push(label_studio, seed_claims_file, project_title)
+    assert f"{len(arguments)} new tasks" in out
+    sdk = label_studio.sdk()
+    project = _project(sdk, project_title)
+    tasks = _tasks(sdk, project.id)
+    assert sorted(t.data["claim_id"] for t in tasks) == sorted(c["claim_id"] for c in arguments)
+    # The annotator sees the claim highlighted inside its whole answer.
+    by_id = {c["claim_id"]: c for c in claims}
+    for task in tasks:
+        claim = by_id[task.data["claim_id"]]
+        assert task.data["claim"] == claim["text"]
+        assert task.data["question"] == claim["question"]
+        assert task.data["answer_html"].count("<mark>") == 1
+        assert task.data["respondent"] in task.data["heading"]
+
+    out = _push(label_studio, seed_claims_file, project_title)
+    assert "0 new tasks" in out and f"{len(arguments)} already there" in out
+    assert len(_tasks(sdk, project.id)) == len(arguments)
+    assert len([p for p in sdk.projects.list(title=project_title) if p.title == project_title]) == 1
+
+
+def test_include_non_arguments(label_studio, seed_claims_file, project_title):
+    _push(label_studio, seed_claims_file, project_title, "--include-non-arguments")
+    sdk = label_studio.sdk()
+    assert len(_tasks(sdk, _project(sdk, project_title).id)) == len(_claims(seed_claims_file))
+
+
+def test_predictions_become_pre_annotations(
+    label_studio, seed_claims_file, project_title, tmp_path
+):
+    claims = [c for c in _claims(seed_claims_file) if c["unit"] == "claim"]
+    predictions = tmp_path / "preds.jsonl"
+    write_jsonl(
+        predictions,
+        [
+            {"claim_id": c["claim_id"], "label": "harm",
+             "scores": {"benefit": 0.1, "harm": 0.7, "mixed": 0.1, "neutral": 0.1},
+             "model_version": "baseline-v1"}
+            for c in claims[:10]
+        ],
+    )  # fmt: skip
+    _push(label_studio, seed_claims_file, project_title, "--predictions", str(predictions))
+    sdk = label_studio.sdk()
+    project = _project(sdk, project_title)
+    predicted = [t for t in _tasks(sdk, project.id) if t.predictions]
+    assert len(predicted) == 10
+    prediction = predicted[0].predictions[0]
+    prediction = prediction if isinstance(prediction, dict) else prediction.dict()
+    assert prediction["model_version"] == "baseline-v1"
+    assert prediction["score"] == pytest.approx(0.7)
+    assert prediction["result"][0]["value"]["choices"] == ["harm"]
+
+    # A new model version reaches tasks that already exist, once.
+    write_jsonl(
+        predictions,
+        [{"claim_id": c["claim_id"], "label": "benefit", "scores": {"benefit": 0.6},
+          "model_version": "baseline-v2"} for c in claims[:3]],
+    )  # fmt: skip
+    _push(label_studio, seed_claims_file, project_title, "--predictions", str(predictions))
+    _push(label_studio, seed_claims_file, project_title, "--predictions", str(predictions))
+    versions = [p.model_version for p in sdk.predictions.list(project=project.id)]
+    assert versions.count("baseline-v1") == 10 and versions.count("baseline-v2") == 3
+
+
+def _annotate_as_two_users(label_studio, project_title) -> dict:
+    sdk = label_studio.sdk()
+    project = _project(sdk, project_title)
+    tasks = sorted(_tasks(sdk, project.id), key=lambda t: t.id)[:4]
+    suffix = re.sub(r"\W", "", project_title)[-20:]
+    alice = sdk.users.create(email=f"alice.{suffix}@example.org", username=f"alice{suffix}")
+    bob = sdk.users.create(email=f"bob.{suffix}@example.org", username=f"bob{suffix}")
+    for task in tasks:
+        sdk.annotations.create(
+            id=task.id,
+            result=annotation_result(SCHEMA, "harm", aspects=["privacy"], rationale="fear"),
+            completed_by=alice.id,
+        )
+    for task in tasks[:3]:
+        sdk.annotations.create(
+            id=task.id, result=annotation_result(SCHEMA, "benefit"), completed_by=bob.id
+        )
+    sdk.annotations.create(id=tasks[3].id, result=[], completed_by=bob.id, was_cancelled=True)
+    return {"project": project, "tasks": tasks, "emails": [alice.email, bob.email]}
+
+
+def _pull(label_studio, out: Path, *source) -> Path:
+    result = label_studio.cli("label", "pull", *source, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return Path(result.stdout.strip())
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_two_annotators_pull_round_trip(label_studio, seed_claims_file, project_title, tmp_path):
+    _push(label_studio, seed_claims_file, project_title)
+    made = _annotate_as_two_users(label_studio, project_title)
+    out = tmp_path / "annotations"
+    first = _pull(label_studio, out, "--project", project_title)
+    records = _records(first)
+    assert len(records) == 8
+    by_annotator: dict[str, list[dict]] = {}
+    for record in records:
+        by_annotator.setdefault(record["annotator"], []).append(record)
+    assert set(by_annotator) == {"A1", "A2"}
+    harm = next(rs for rs in by_annotator.values() if all(r["stance"] == "harm" for r in rs))
+    assert len(harm) == 4 and harm[0]["aspects"] == ["privacy"] and harm[0]["rationale"] == "fear"
+    cancelled = [r for r in records if r["was_cancelled"]]
+    assert len(cancelled) == 1 and cancelled[0]["stance"] is None
+    task_claims = {t.id: t.data["claim_id"] for t in made["tasks"]}
+    assert all(task_claims[r["ls_task_id"]] == r["claim_id"] for r in records)
+    assert all(r["ls_project_id"] == made["project"].id for r in records)
+    text = first.read_text(encoding="utf-8") + (out / "annotators.json").read_text()
+    assert not any(email in text for email in made["emails"])
+
+    # A second pull is a new file; the first is untouched; pseudonyms are stable.
+    before = first.read_bytes()
+    second = _pull(label_studio, out, "--project", project_title)
+    assert second != first and first.read_bytes() == before
+    assert sorted((r["annotator"], r["ls_annotation_id"]) for r in _records(second)) == sorted(
+        (r["annotator"], r["ls_annotation_id"]) for r in records
+    )
+
+    # The same annotations through a JSON export file give the same records.
+    export = tmp_path / "export.json"
+    sdk = label_studio.sdk()
+    export.write_bytes(
+        b"".join(sdk.projects.exports.download_sync(made["project"].id, export_type="JSON"))
+    )
+    from_file = _pull(label_studio, out, "--from-export", str(export))
+    assert _records(from_file) == records
+
+
+def test_restart_between_push_and_pull_loses_nothing(
+    label_studio, seed_claims_file, project_title, tmp_path
+):
+    _push(label_studio, seed_claims_file, project_title)
+    _annotate_as_two_users(label_studio, project_title)
+    before = _records(_pull(label_studio, tmp_path / "a", "--project", project_title))
+    label_studio.restart()
+    assert "0 new tasks" in _push(label_studio, seed_claims_file, project_title)
+    after = _records(_pull(label_studio, tmp_path / "a", "--project", project_title))
+    assert after == before
+
+
+def test_wrong_token_is_refused_and_not_echoed(label_studio, seed_claims_file, tmp_path):
+    bad = "not-the-token-0123456789"
+    result = label_studio.cli(
+        "label", "push", str(seed_claims_file), "--project", "never-created",
+        env={"LABEL_STUDIO_API_KEY": bad},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "refused the API token" in result.stderr
+    assert bad not in result.stderr + result.stdout
+    assert label_studio.token not in result.stderr + result.stdout
+
+
+def test_server_down_gives_a_clear_error(label_studio, seed_claims_file):
+    url = f"http://127.0.0.1:{server.free_port()}"
+    result = label_studio.cli(
+        "label", "push", str(seed_claims_file), "--project", "x", env={"LABEL_STUDIO_URL": url}
+    )
+    assert result.returncode == 1
+    assert f"cannot reach Label Studio at {url}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_label_in_predictions_names_the_line(label_studio, seed_claims_file, tmp_path):
+    predictions = tmp_path / "preds.jsonl"
+    predictions.write_text(
+        '{"claim_id": "a", "label": "harm"}\n{"claim_id": "b", "label": "meh"}\n'
+    )
+    result = label_studio.cli(
+        "label", "push", str(seed_claims_file), "--project", "p", "--predictions", str(predictions)
+    )
+    assert result.returncode == 2
+    assert f"{predictions}:2: unknown label 'meh'" in result.stderr
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a socket listening on ``port`` (from /proc/net/tcp)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.rsplit(":", 1)
+            if state == "0A" and int(port_hex, 16) == port:
+                found.add(address)
+    return found
+
+
+def test_server_control(label_studio, tmp_path):
+    assert _listening_addresses(label_studio.port) == {"0100007F"}  # 127.0.0.1 only
+    status = label_studio.cli("server", "status", "--data-dir", str(label_studio.data_dir))
+    assert status.returncode == 0 and status.stdout.strip() == label_studio.url
+    empty = label_studio.cli("server", "status", "--data-dir", str(tmp_path / "none"))
+    assert empty.returncode == 3
+    taken = label_studio.cli(
+        "server", "start", "--port", str(label_studio.port), "--data-dir", str(tmp_path / "new")
+    )
+    assert taken.returncode == 2 and f"port {label_studio.port}" in taken.stderr
+    credentials = label_studio.data_dir / server.CREDENTIALS_FILE
+    assert credentials.stat().st_mode & 0o777 == 0o600
+    log = (label_studio.data_dir / server.LOG_FILE).read_text(errors="replace")
+    for output in (status.stdout, status.stderr, taken.stderr, log):
+        assert label_studio.token not in output
