@@ -168,12 +168,33 @@ def add_predictions(client: LabelStudio, predictions: Iterable[tuple[int, dict[s
     return count
 
 
-def export_annotated(client: LabelStudio, project_id: int) -> list[dict[str, Any]]:
-    """Every task with at least one annotation (cancelled ones included), as JSON export."""
+def export_annotated(
+    client: LabelStudio, project_id: int, *, timeout: float = 1800.0
+) -> list[dict[str, Any]]:
+    """Every task with at least one annotation (cancelled ones included), in Label Studio's
+    JSON export format.
+
+    Uses an export snapshot on the server: twice as fast as the direct export endpoint
+    for 10k annotations (BENCHMARKS.md). The snapshot stays on the server as a record of
+    the pull; nothing there is deleted.
+    """
     try:
-        chunks = client.projects.exports.download_sync(
-            project_id, export_type="JSON", download_all_tasks=False
+        export = client.projects.exports.create(
+            project_id,
+            title=f"stancebank pull {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}",
+            task_filter_options={"only_with_annotations": True},
+            serialization_options={"drafts": {"only_id": True}, "predictions": {"only_id": True}},
         )
+        deadline = time.monotonic() + timeout
+        status = export.status
+        while status not in ("completed", "failed"):
+            if time.monotonic() > deadline:
+                raise ServerError(f"the export of project {project_id} did not finish in time")
+            time.sleep(0.5)
+            status = client.projects.exports.get(project_id, export.id).status
+        if status == "failed":
+            raise ServerError(f"Label Studio could not export project {project_id}")
+        chunks = client.projects.exports.download(project_id, export.id, export_type="JSON")
         return json.loads(b"".join(chunks))
     except ApiError as error:
         raise _api_error(error, "the server") from None

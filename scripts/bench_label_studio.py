@@ -1,0 +1,93 @@
+"""Benchmark: push, re-push and pull of N synthetic claims against a fresh Label Studio.
+
+Usage:
+    .venv/bin/python scripts/bench_label_studio.py [--claims 10000]
+
+Starts its own server (temp data dir, free port), times ``stancebank label push`` of N
+new claims, the re-push of the same N, and ``label pull`` of N annotations (imported
+with their tasks into a second project), each as a whole command, then stops the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dataset.jsonl import write_jsonl
+from labeling import server
+from labeling.client import connect, resolve_connection
+from labeling.ls_contract import annotation_result, answer_texts, label_config, task_for
+from labeling.schema import load_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def synthetic_claims(n: int) -> list[dict]:
+    claims = []
+    for i in range(n):
+        answer = f"bench-q{i // 20}-r1"
+        text = f"Synthetic claim number {i} says cameras make streets safer but cost privacy."
+        start = (i % 20) * (len(text) + 1)
+        claims.append({
+            "claim_id": f"{answer}-{i:06d}", "answer_id": answer, "question_id": "bench-q",
+            "document_id": "bench", "respondent": "R1", "question": "What do you think?",
+            "text": text, "start": start, "end": start + len(text), "index": i % 20,
+            "unit": "claim", "language": "en",
+        })  # fmt: skip
+    return claims
+
+
+def timed(env: dict, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "scripts.cli", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        data_dir = tmp_path / "ls"
+        url, _ = server.start(data_dir, port=server.free_port())
+        try:
+            env = {**os.environ, "STANCEBANK_LS_DATA_DIR": str(data_dir)}
+            env.pop("LABEL_STUDIO_URL", None), env.pop("LABEL_STUDIO_API_KEY", None)
+            claims = synthetic_claims(args.claims)
+            claims_file = tmp_path / "claims.jsonl"
+            write_jsonl(claims_file, claims)
+            push = timed(env, "label", "push", str(claims_file), "--project", "bench")
+            repush = timed(env, "label", "push", str(claims_file), "--project", "bench")
+            print(f"push    {args.claims} new claims      {push:6.1f} s")
+            print(f"re-push {args.claims} unchanged claims {repush:6.1f} s")
+
+            schema = load_schema()
+            client = connect(resolve_connection(url, data_dir))
+            project = client.projects.create(title="bench-pull", label_config=label_config(schema))
+            texts = answer_texts(claims)
+            tasks = []
+            for claim in claims:
+                task = task_for(claim, texts[claim["answer_id"]])
+                task["annotations"] = [{"result": annotation_result(schema, "harm")}]
+                tasks.append(task)
+            for start in range(0, len(tasks), 1000):
+                client.projects.import_tasks(id=project.id, request=tasks[start : start + 1000])
+            out = tmp_path / "snapshots"
+            pull = timed(env, "label", "pull", "--project", "bench-pull", "--out", str(out))
+            lines = sum(1 for _ in next(out.glob("snapshot-*.jsonl")).open())
+            print(f"pull    {lines} annotations        {pull:6.1f} s")
+        finally:
+            server.stop(data_dir)
+    print(json.dumps({"push_s": push, "repush_s": repush, "pull_s": pull}))
+
+
+if __name__ == "__main__":
+    main()
