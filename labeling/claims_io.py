@@ -1,4 +1,4 @@
-"""Reading claims.jsonl and predictions JSONL for a push, checked line by line."""
+"""Reading predictions JSONL for a push, checked line by line (claims: dataset.claims_io)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,6 @@ from dataset.errors import InputError
 from dataset.jsonl import read_jsonl
 from labeling.ls_contract import prediction_for
 from labeling.schema import Schema
-
-CLAIM_FIELDS = {
-    "claim_id": str, "answer_id": str, "question_id": str, "document_id": str,
-    "respondent": str, "question": str, "text": str, "start": int, "end": int,
-}  # fmt: skip
-
-
-def read_claims(path: str | Path) -> list[dict[str, Any]]:
-    claims, seen = [], set()
-    for line, record in read_jsonl(path):
-        bad = [k for k, kind in CLAIM_FIELDS.items() if not isinstance(record.get(k), kind)]
-        if bad:
-            raise InputError(path, f"claim record lacks {', '.join(bad)}", line=line)
-        if record["claim_id"] in seen:
-            raise InputError(path, f"duplicate claim_id '{record['claim_id']}'", line=line)
-        seen.add(record["claim_id"])
-        claims.append(record)
-    if not claims:
-        raise InputError(path, "no claims in the file")
-    return claims
 
 
 def read_predictions(path: str | Path, schema: Schema) -> dict[str, dict[str, Any]]:

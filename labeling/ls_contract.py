@@ -8,8 +8,7 @@ trip through a real server is tested in ``tests/test_label_studio.py``.
 from __future__ import annotations
 
 import html
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 from xml.sax.saxutils import quoteattr
 
@@ -57,28 +56,6 @@ def label_config(schema: Schema) -> str:
   </View>
 </View>
 """
-
-
-def answer_texts(claims: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Rebuild each answer's text from its units, offsets kept exact.
-
-    claims.jsonl holds every unit of an answer (non-arguments included) and segmentation
-    drops only white space, so the gaps are white space: a gap of two or more characters
-    is shown as a paragraph break.
-    """
-    by_answer: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for claim in claims:
-        by_answer[claim["answer_id"]].append(claim)
-    texts: dict[str, str] = {}
-    for answer_id, units in by_answer.items():
-        parts, cursor = [], 0
-        for unit in sorted(units, key=lambda u: u["start"]):
-            gap = unit["start"] - cursor
-            parts.append(("\n\n" + " " * (gap - 2)) if gap >= 2 else " " * gap)
-            parts.append(unit["text"])
-            cursor = unit["end"]
-        texts[answer_id] = "".join(parts)
-    return texts
 
 
 def answer_html(text: str, start: int, end: int) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 
 from label_studio_sdk import LabelStudio
 
+from dataset.claims_io import answer_texts
 from labeling import client as ls
-from labeling.ls_contract import answer_texts, label_config, task_for
+from labeling.ls_contract import label_config, task_for
 from labeling.schema import Schema
 
 

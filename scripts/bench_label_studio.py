@@ -19,10 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from dataset.claims_io import answer_texts
 from dataset.jsonl import write_jsonl
 from labeling import server
 from labeling.client import connect, resolve_connection
-from labeling.ls_contract import annotation_result, answer_texts, label_config, task_for
+from labeling.ls_contract import annotation_result, label_config, task_for
 from labeling.schema import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,6 +20,18 @@ _EXAMPLES = {
   stancebank ingest a.md b.csv --format auto --out answers.jsonl""",
     "segment": """examples:
   stancebank segment work/answers.jsonl --out work/claims.jsonl""",
+    "build": """examples:
+  stancebank build --claims work/claims.jsonl --annotations dataset/annotations --out work/dataset
+  stancebank build --claims c.jsonl --annotations ann/ --out ds/ --group-by respondent --seed 7
+
+Reads every snapshot-*.jsonl in --annotations, plus adjudication.jsonl and card.json there
+if present.""",
+    "publish": """examples:
+  stancebank publish work/dataset --repo-id me/surveillance-stance --dry-run
+  stancebank publish work/dataset --repo-id me/surveillance-stance --private \\
+      --answers work/answers.jsonl --deny-list names.txt
+
+The privacy gate runs first; any finding prints claim_id, field and kind and exits 2.""",
     "server": """examples:
   stancebank server start                       # port 8080, data in ~/.local/share/stancebank
   stancebank server start --port 8090 --data-dir work/label-studio
@@ -75,6 +87,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     segment.add_argument("answers", help="answers JSONL written by 'stancebank ingest'")
     segment.add_argument("--out", required=True, help="claims JSONL to write")
+
+    build = _subparser(
+        subparsers, "build", "Build the stance dataset from claims and annotations.", commands.build
+    )
+    build.add_argument("--claims", required=True, help="claims JSONL")
+    build.add_argument("--annotations", required=True, metavar="DIR", help="snapshot directory")
+    build.add_argument("--out", required=True, metavar="DATASET_DIR", help="output directory")
+    build.add_argument("--answers", help="answers JSONL, for the exact answer text as context")
+    build.add_argument(
+        "--group-by",
+        default="answer",
+        choices=("answer", "respondent", "document"),
+        help="what no split may divide (default: answer)",
+    )
+    build.add_argument("--seed", type=int, default=13, help="split seed (default: 13)")
+
+    publish = _subparser(
+        subparsers,
+        "publish",
+        "Check privacy, then upload the dataset to the Hub.",
+        commands.publish,
+    )
+    publish.add_argument("dataset_dir", metavar="DATASET_DIR")
+    publish.add_argument("--repo-id", required=True, metavar="OWNER/NAME")
+    publish.add_argument("--private", action="store_true", help="create a private repository")
+    publish.add_argument("--dry-run", action="store_true", help="check and list, upload nothing")
+    publish.add_argument(
+        "--deny-list", action="append", default=[], metavar="FILE", help="names, one per line"
+    )
+    publish.add_argument("--answers", help="answers JSONL: names in document prefaces are denied")
 
     _add_server(subparsers)
     _add_label(subparsers)

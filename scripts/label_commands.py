@@ -11,10 +11,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from dataset.claims_io import read_claims
 from dataset.errors import InputError
 from labeling import client as ls
 from labeling import server
-from labeling.claims_io import read_claims, read_predictions
+from labeling.claims_io import read_predictions
 from labeling.push import push
 from labeling.schema import load_schema
 from labeling.snapshot import Pseudonyms, TaskProblem, records_from_tasks, write_snapshot

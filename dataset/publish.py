@@ -1,0 +1,87 @@
+"""``publish``: the privacy gate, then an upload of the card and Parquet files to the Hub.
+
+Only ``README.md`` and ``data/*.parquet`` leave the machine; the build report and the
+Arrow copy stay local. The token is huggingface_hub's (``HF_TOKEN`` or ``hf auth login``)
+and is never printed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from datasets import load_from_disk
+
+from dataset.errors import InputError
+from dataset.privacy import Finding, scan_rows
+from dataset.splits import SPLITS
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    path: str
+    size: int
+
+
+def files_to_upload(dataset_dir: Path) -> list[UploadFile]:
+    files = [dataset_dir / "README.md", *sorted((dataset_dir / "data").glob("*.parquet"))]
+    missing = [f for f in files[:1] if not f.exists()]
+    if missing or len(files) == 1:
+        raise InputError(
+            dataset_dir, "not a stancebank dataset (README.md or data/*.parquet missing)"
+        )
+    return [UploadFile(str(f.relative_to(dataset_dir)), f.stat().st_size) for f in files]
+
+
+def privacy_findings(dataset_dir: Path, names: Iterable[str]) -> list[Finding]:
+    try:
+        splits = load_from_disk(str(dataset_dir))
+    except FileNotFoundError:
+        raise InputError(dataset_dir, "not a dataset saved by 'stancebank build'") from None
+    names = sorted(set(names))
+    findings: list[Finding] = []
+    for split in SPLITS:
+        if split in splits:
+            findings.extend(scan_rows(splits[split], names=names))
+    card = (dataset_dir / "README.md").read_text(encoding="utf-8")
+    findings.extend(
+        Finding("README.md", f"line {n}", f.kind)
+        for n, line in enumerate(card.splitlines(), start=1)
+        for f in scan_rows([{"claim_id": "README.md", "line": line}], names=names)
+    )
+    return findings
+
+
+def read_names(paths: Iterable[str | Path]) -> set[str]:
+    names: set[str] = set()
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise InputError(path, "no such deny-list file")
+        names.update(
+            line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        )  # fmt: skip
+    return names
+
+
+def upload(dataset_dir: Path, repo_id: str, *, private: bool) -> str:
+    from huggingface_hub import HfApi, get_token
+
+    if not get_token():
+        raise InputError(repo_id, "no Hugging Face token: set HF_TOKEN or run 'hf auth login'")
+    api = HfApi()
+    with tempfile.TemporaryDirectory() as staging:
+        for item in files_to_upload(dataset_dir):
+            target = Path(staging) / item.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(dataset_dir / item.path, target)
+        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+        commit = api.upload_folder(
+            repo_id=repo_id, repo_type="dataset", folder_path=staging,
+            commit_message="Publish with stancebank",
+        )  # fmt: skip
+    return str(commit)
