@@ -168,6 +168,14 @@ def add_predictions(client: LabelStudio, predictions: Iterable[tuple[int, dict[s
     return count
 
 
+def user_emails(client: LabelStudio) -> dict[int, str]:
+    """``{user id: e-mail}`` of the organisation's users (kept in memory only)."""
+    try:
+        return {u.id: u.email for u in client.users.list() if u.email}
+    except ApiError as error:
+        raise _api_error(error, "the server") from None
+
+
 def export_annotated(
     client: LabelStudio, project_id: int, *, timeout: float = 1800.0
 ) -> list[dict[str, Any]]:

@@ -2,12 +2,14 @@
 overwrites an earlier one.
 
 Annotators become pseudonyms ``A1``, ``A2``, … through a mapping kept in
-``annotators.json`` beside the snapshots (never published); e-mail addresses stay on the
-server.
+``annotators.json`` beside the snapshots (never published). The mapping is keyed by a hash
+of the annotator's e-mail when the pull can see it (so the same person keeps their
+pseudonym on another server), else by the server's user id; addresses stay on the server.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -39,10 +41,15 @@ class AnnotationRecord(TypedDict):
     ls_annotation_id: int
 
 
-def annotator_key(completed_by: Any) -> str:
-    """A server-side identity for the mapping: the user id (an e-mail is never stored)."""
+def annotator_key(completed_by: Any, emails: Mapping[int, str] | None = None) -> str:
+    """The annotator's identity in the mapping: a hash of their e-mail when known (stable
+    across servers; the address itself is never stored), else the server's user id."""
+    email = None
     if isinstance(completed_by, Mapping):
-        completed_by = completed_by.get("id")
+        email, completed_by = completed_by.get("email"), completed_by.get("id")
+    email = email or (emails or {}).get(completed_by)
+    if email:
+        return "email-sha256:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
     return f"ls-user-{completed_by}"
 
 
@@ -75,7 +82,10 @@ class TaskProblem(ValueError):
 
 
 def records_from_tasks(
-    tasks: Iterable[Mapping[str, Any]], schema: Schema, pseudonyms: Pseudonyms
+    tasks: Iterable[Mapping[str, Any]],
+    schema: Schema,
+    pseudonyms: Pseudonyms,
+    emails: Mapping[int, str] | None = None,
 ) -> tuple[list[AnnotationRecord], int]:
     """One record per annotation per annotator; returns the records and the number of
     tasks skipped for lacking a ``claim_id``."""
@@ -94,7 +104,7 @@ def records_from_tasks(
             records.append(
                 AnnotationRecord(
                     claim_id=claim_id,
-                    annotator=pseudonyms(annotator_key(annotation.get("completed_by"))),
+                    annotator=pseudonyms(annotator_key(annotation.get("completed_by"), emails)),
                     stance=parsed["stance"],
                     aspects=parsed["aspects"],
                     rationale=parsed["rationale"],
@@ -118,7 +128,8 @@ def write_snapshot(
     directory.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
     body = dumps_jsonl(records)
-    for suffix in ["", *(f"-{n}" for n in range(2, 1000))]:
+    # "_2" sorts after "." so a listing by name is in pull order.
+    for suffix in ["", *(f"_{n}" for n in range(2, 1000))]:
         path = directory / f"snapshot-{stamp}{suffix}.jsonl"
         if path.exists():
             continue

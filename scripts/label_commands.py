@@ -87,6 +87,7 @@ def label_push(args: argparse.Namespace) -> int:
 def label_pull(args: argparse.Namespace) -> int:
     schema = load_schema()
     out = Path(args.out)
+    emails: dict[int, str] = {}
     if args.from_export:
         tasks, source = _read_export(Path(args.from_export)), args.from_export
     else:
@@ -97,9 +98,10 @@ def label_pull(args: argparse.Namespace) -> int:
         if project is None:
             raise InputError(args.project, "no such project on the server")
         tasks, source = ls.export_annotated(client, project.id), f"project '{args.project}'"
+        emails = ls.user_emails(client)
     pseudonyms = Pseudonyms.load(out)
     try:
-        records, skipped = records_from_tasks(tasks, schema, pseudonyms)
+        records, skipped = records_from_tasks(tasks, schema, pseudonyms, emails)
     except TaskProblem as problem:
         raise InputError(source, str(problem)) from None
     path = write_snapshot(out, records)

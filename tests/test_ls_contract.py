@@ -1,0 +1,98 @@
+"""The Label Studio contract without a server: config, tasks, results, snapshots."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+import pytest
+
+from dataset.claims_io import answer_texts
+from labeling.ls_contract import (
+    annotation_result,
+    answer_html,
+    label_config,
+    parse_result,
+    prediction_for,
+)
+from labeling.schema import load_schema
+from labeling.snapshot import Pseudonyms, records_from_tasks, write_snapshot
+
+SCHEMA = load_schema()
+
+
+def test_config_declares_every_stance_with_its_hotkey():
+    root = ET.fromstring(label_config(SCHEMA))
+    stance = root.find(".//Choices[@name='stance']")
+    assert stance.get("choice") == "single" and stance.get("required") == "true"
+    assert [(c.get("value"), c.get("hotkey")) for c in stance] == [
+        ("benefit", "1"), ("harm", "2"), ("mixed", "3"), ("neutral", "4")
+    ]  # fmt: skip
+    aspects = root.find(".//Choices[@name='aspects']")
+    assert aspects.get("choice") == "multiple" and len(aspects) == len(SCHEMA.aspects)
+    assert root.find(".//HyperText[@name='answer']").get("value") == "$answer_html"
+
+
+def test_result_round_trip():
+    result = annotation_result(
+        SCHEMA, "mixed", aspects=["privacy", "economy_credit"], rationale="r"
+    )
+    assert parse_result(SCHEMA, result) == {
+        "stance": "mixed", "aspects": ["privacy", "economy_credit"], "rationale": "r"
+    }  # fmt: skip
+    with pytest.raises(ValueError, match="unknown stance"):
+        parse_result(SCHEMA, annotation_result(SCHEMA, "benefit")[:0] + [
+            {"from_name": "stance", "type": "choices", "value": {"choices": ["great"]}}
+        ])  # fmt: skip
+
+
+def test_prediction_contract():
+    prediction = prediction_for(SCHEMA, "harm", score=0.8, model_version="v1")
+    assert prediction["model_version"] == "v1" and prediction["score"] == 0.8
+    assert prediction["result"][0] == {
+        "from_name": "stance", "to_name": "claim", "type": "choices",
+        "value": {"choices": ["harm"]},
+    }  # fmt: skip
+
+
+def test_answer_is_rebuilt_from_units_with_exact_offsets(seed_answers):
+    from dataset.segment import segment_answers
+
+    claims = list(segment_answers(seed_answers))
+    texts = answer_texts(claims)
+    for claim in claims:
+        assert texts[claim["answer_id"]][claim["start"] : claim["end"]] == claim["text"]
+    html = answer_html("A <b>. Claim & more.\n\nNext.", 7, 20)
+    assert html == "<p>A &lt;b&gt;. <mark>Claim &amp; more.</mark></p><p>Next.</p>"
+
+
+def _task(task_id, user, *, stance="harm", email=None):
+    completed_by = {"id": user, "email": email} if email else user
+    return {
+        "id": task_id, "project": 1, "data": {"claim_id": f"c{task_id}"},
+        "annotations": [{"id": task_id * 10, "completed_by": completed_by,
+                         "result": annotation_result(SCHEMA, stance), "was_cancelled": False,
+                         "created_at": "t", "updated_at": "t", "lead_time": 2.5}],
+    }  # fmt: skip
+
+
+def test_annotators_keep_their_pseudonym_across_servers_by_email():
+    pseudonyms = Pseudonyms()
+    first, _ = records_from_tasks([_task(1, 2)], SCHEMA, pseudonyms, {2: "Ann@Example.org"})
+    # On another server the same person has another id; a stranger has the old id.
+    second, _ = records_from_tasks(
+        [_task(2, 7), _task(3, 2)], SCHEMA, pseudonyms, {7: "ann@example.org", 2: "bo@x.org"}
+    )
+    assert first[0]["annotator"] == second[0]["annotator"] == "A1"
+    assert second[1]["annotator"] == "A2"
+    assert "example.org" not in json.dumps(pseudonyms.mapping)
+
+
+def test_snapshots_never_overwrite(tmp_path):
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    first = write_snapshot(tmp_path, [], now=now)
+    second = write_snapshot(tmp_path, [], now=now)
+    assert first.name == "snapshot-20260102T030405Z.jsonl"
+    assert second.name == "snapshot-20260102T030405Z_2.jsonl"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.name, second.name]
