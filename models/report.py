@@ -1,0 +1,58 @@
+"""The evaluation report: Markdown and a confusion-matrix PNG (matplotlib, no display)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def confusion_png(matrix: list[list[int]], labels: list[str], path: Path, *, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    size = 1.2 + 0.9 * len(labels)
+    fig, ax = plt.subplots(figsize=(size + 1, size))
+    image = ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    ax.set_title(title)
+    peak = max((max(row) for row in matrix), default=0)
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            color = "white" if peak and value > peak / 2 else "black"
+            ax.text(j, i, str(value), ha="center", va="center", color=color)
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def markdown_report(metrics: dict, *, model: str, data: str) -> str:
+    ci = metrics.get("macro_f1_ci95")
+    ci_text = f" (95% bootstrap CI {ci[0]:.3f}–{ci[1]:.3f})" if ci else ""
+    lines = [
+        "# Stance evaluation",
+        "",
+        f"- model: `{model}`",
+        f"- data: `{data}`",
+        f"- examples: {metrics['n']}",
+        f"- macro-F1: **{metrics['macro_f1']:.3f}**{ci_text}",
+        f"- accuracy: {metrics['accuracy']:.3f}",
+        "",
+        "| class | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    for label, row in metrics["per_class"].items():
+        lines.append(
+            f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} "
+            f"| {row['support']} |"
+        )
+    lines += ["", "![confusion matrix](confusion_matrix.png)", ""]
+    header = "| gold \\ predicted | " + " | ".join(metrics["labels"]) + " |"
+    lines += [header, "|---" * (len(metrics["labels"]) + 1) + "|"]
+    for label, row in zip(metrics["labels"], metrics["confusion_matrix"], strict=True):
+        lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"

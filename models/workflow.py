@@ -1,0 +1,97 @@
+"""``train``: fine-tune, evaluate on the test split, and put reference baselines beside it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from models.base import default_base_model
+from models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
+from models.card import model_card
+from models.data import Examples, load_all_splits, load_dataset_split
+from models.metrics import classification_metrics
+from models.train import TrainOptions, fine_tune, training_examples
+
+
+def _split_or_none(dataset_dir: Path, split: str) -> Examples | None:
+    from dataset.errors import InputError
+
+    try:
+        return load_dataset_split(dataset_dir, split)
+    except InputError:
+        return None
+
+
+def _baselines(dataset_dir, train, test, extra, names, base, cv: bool) -> dict:
+    everything = load_all_splits(dataset_dir)
+    texts = set(everything.texts) | set(extra[0]) | set(test.texts if test else [])
+    texts = sorted(texts)
+    vectors = dict(zip(texts, embed(texts, base), strict=True))
+    candidates = {
+        "majority class": (majority, ((), ())),
+        "TF-IDF + logistic regression": (tfidf_lr, ((), ())),
+        "frozen embeddings + LR": (embedding_lr(vectors), ((), ())),
+        "frozen embeddings + LR, + extras": (embedding_lr(vectors), extra),
+    }
+    results = {}
+    for name, (fit, added) in candidates.items():
+        row: dict = {}
+        if test is not None:
+            predict = fit([*train.texts, *added[0]], [*train.labels, *added[1]], 0)
+            gold = test.labels
+            row["test_macro_f1"] = classification_metrics(
+                gold, predict(test.texts), names, bootstrap=0
+            )["macro_f1"]
+        if cv and len(set(everything.groups)) >= 2:
+            row["cv"] = grouped_cv(fit, everything.texts, everything.labels, everything.groups,
+                                   names, extra=added)  # fmt: skip
+        results[name] = row
+    return results
+
+
+def train_and_report(dataset_dir: Path, out_dir: Path, options: TrainOptions, *, cv: bool = True):
+    train = load_dataset_split(dataset_dir, "train")
+    validation = _split_or_none(dataset_dir, "validation")
+    test = _split_or_none(dataset_dir, "test")
+    names = train.label_names
+    texts, labels = training_examples(train, options)
+    extra = (texts[len(train.texts) :], labels[len(train.labels) :])
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        training = fine_tune(texts, labels, validation, names, staging, options)
+        training.update(
+            train_examples=len(train.texts), extra_examples=dict(options.extra_counts),
+            seed=options.seed,
+        )  # fmt: skip
+        from models.predict import load_classifier, predict_proba
+
+        classifier = load_classifier(str(staging))
+        metrics: dict = {"training": training}
+        for name, split in (("validation", validation), ("test", test)):
+            if split is not None:
+                probs = predict_proba(classifier, split.texts)
+                predicted = [names[i] for i in probs.argmax(axis=1)]
+                metrics[name] = classification_metrics(split.labels, predicted, names)
+        base = options.base_model or default_base_model()
+        metrics["baselines"] = _baselines(dataset_dir, train, test, extra, names, base, cv)
+        metrics["baselines"]["fine-tuned (this model)"] = {
+            "test_macro_f1": metrics.get("test", {}).get("macro_f1")
+        }
+        (staging / "metrics.json").write_text(
+            json.dumps(metrics, indent=1) + "\n", encoding="utf-8"
+        )
+        if "test" in metrics:
+            card = model_card(metrics, dataset_name=Path(dataset_dir).name,
+                              base_is_default=not options.base_model)  # fmt: skip
+            (staging / "README.md").write_text(card, encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return metrics
