@@ -79,8 +79,8 @@ def predict_examples(model: str, examples: Examples) -> Predictions:
 def evaluation_labels(
     examples: Examples, predictions: Predictions, only: Sequence[str] | None
 ) -> list[str]:
+    from models.metrics import present_labels
+
     if only:
         return list(only)
-    present = set(examples.labels) | set(predictions.labels)
-    ordered = [label for label in examples.label_names if label in present]
-    return ordered + sorted(present - set(ordered))
+    return present_labels(examples.labels, predictions.labels, examples.label_names)

@@ -13,6 +13,19 @@ from sklearn.metrics import (
 )
 
 
+def present_labels(
+    gold: Sequence[str], predicted: Sequence[str], order: Sequence[str]
+) -> list[str]:
+    """The classes that occur in ``gold`` or ``predicted``, in ``order`` (others after).
+
+    Macro-F1 is averaged over these, as sklearn does by default: a class neither in the
+    data nor predicted would add a meaningless zero.
+    """
+    present = set(gold) | set(predicted)
+    ordered = [label for label in order if label in present]
+    return ordered + sorted(present - set(ordered))
+
+
 def classification_metrics(
     gold: Sequence[str],
     predicted: Sequence[str],

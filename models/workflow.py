@@ -11,7 +11,7 @@ from models.base import default_base_model
 from models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
 from models.card import model_card
 from models.data import Examples, load_all_splits, load_dataset_split
-from models.metrics import classification_metrics
+from models.metrics import classification_metrics, present_labels
 from models.train import TrainOptions, fine_tune, training_examples
 
 
@@ -41,8 +41,9 @@ def _baselines(dataset_dir, train, test, extra, names, base, cv: bool) -> dict:
         if test is not None:
             predict = fit([*train.texts, *added[0]], [*train.labels, *added[1]], 0)
             gold = test.labels
+            predicted = predict(test.texts)
             row["test_macro_f1"] = classification_metrics(
-                gold, predict(test.texts), names, bootstrap=0
+                gold, predicted, present_labels(gold, predicted, names), bootstrap=0
             )["macro_f1"]
         if cv and len(set(everything.groups)) >= 2:
             row["cv"] = grouped_cv(fit, everything.texts, everything.labels, everything.groups,
@@ -75,7 +76,8 @@ def train_and_report(dataset_dir: Path, out_dir: Path, options: TrainOptions, *,
             if split is not None:
                 probs = predict_proba(classifier, split.texts)
                 predicted = [names[i] for i in probs.argmax(axis=1)]
-                metrics[name] = classification_metrics(split.labels, predicted, names)
+                labels = present_labels(split.labels, predicted, names)
+                metrics[name] = classification_metrics(split.labels, predicted, labels)
         base = options.base_model or default_base_model()
         metrics["baselines"] = _baselines(dataset_dir, train, test, extra, names, base, cv)
         metrics["baselines"]["fine-tuned (this model)"] = {

@@ -272,3 +272,27 @@ def test_server_control(label_studio, tmp_path):
     log = (label_studio.data_dir / server.LOG_FILE).read_text(errors="replace")
     for output in (status.stdout, status.stderr, taken.stderr, log):
         assert label_studio.token not in output
+
+
+@pytest.mark.slow
+def test_model_predictions_pushed_as_pre_annotations(
+    label_studio, seed_claims_file, project_title, tmp_path, tiny_model
+):
+    model_dir, _ = tiny_model
+    preds = tmp_path / "preds.jsonl"
+    result = label_studio.cli("predict", str(model_dir), str(seed_claims_file), "--out", str(preds))
+    assert result.returncode == 0, result.stderr
+    _push(label_studio, seed_claims_file, project_title, "--predictions", str(preds))
+    sdk = label_studio.sdk()
+    tasks = _tasks(sdk, _project(sdk, project_title).id)
+    by_claim = {
+        json.loads(line)["claim_id"]: json.loads(line) for line in preds.read_text().splitlines()
+    }
+    assert tasks and all(t.predictions for t in tasks)
+    for task in tasks:
+        prediction = task.predictions[0]
+        prediction = prediction if isinstance(prediction, dict) else prediction.dict()
+        expected = by_claim[task.data["claim_id"]]
+        assert prediction["result"][0]["value"]["choices"] == [expected["label"]]
+        assert prediction["score"] == pytest.approx(expected["scores"][expected["label"]])
+        assert prediction["model_version"] == model_dir.name

@@ -1,0 +1,54 @@
+"""Training a real model on a tiny dataset, then predict and evaluate with it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scripts.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def test_trained_folder_is_a_pipeline_ready_model(tiny_model, tiny_dataset):
+    from datasets import load_from_disk
+    from transformers import pipeline
+
+    model_dir, metrics = tiny_model
+    config = json.loads((model_dir / "config.json").read_text())
+    names = load_from_disk(str(tiny_dataset))["train"].features["stance"].names
+    assert [config["id2label"][str(i)] for i in range(len(names))] == names
+    assert (model_dir / "model.safetensors").exists()
+    classify = pipeline("text-classification", model=str(model_dir))
+    assert classify("Cameras make the streets safer.")[0]["label"] in names
+    saved = json.loads((model_dir / "metrics.json").read_text())
+    assert saved["test"]["n"] == metrics["test"]["n"] > 0
+    assert {"majority class", "TF-IDF + logistic regression", "frozen embeddings + LR"} <= set(
+        saved["baselines"]
+    )
+    card = (model_dir / "README.md").read_text()
+    assert "model-index:" in card and "macro-F1" in card
+    assert json.loads((model_dir / "training_args.json").read_text())["stancebank"]["seed"] == 3
+
+
+def test_predict_then_evaluate(tiny_model, tiny_dataset, tmp_path, capsys, seed_answers):
+    from dataset.segment import segment_answers
+
+    model_dir, metrics = tiny_model
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text("".join(json.dumps(c) + "\n" for c in segment_answers(seed_answers)))
+    preds = tmp_path / "preds.jsonl"
+    assert main(["predict", str(model_dir), str(claims), "--out", str(preds)]) == 0
+    records = [json.loads(line) for line in preds.read_text().splitlines()]
+    assert len(records) == len(claims.read_text().splitlines())
+    for record in records:
+        assert abs(sum(record["scores"].values()) - 1) < 1e-4
+        assert record["label"] == max(record["scores"], key=record["scores"].get)
+    capsys.readouterr()
+    # The model folder and its own predictions file score the same on the test split.
+    assert main(["evaluate", str(model_dir), "--data", str(tiny_dataset)]) == 0
+    from_model = json.loads(capsys.readouterr().out)
+    assert main(["evaluate", str(preds), "--data", str(tiny_dataset)]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    assert from_model["macro_f1"] == from_file["macro_f1"] == metrics["test"]["macro_f1"]
