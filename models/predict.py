@@ -2,8 +2,9 @@
 
 Faster than ``pipeline("text-classification")`` on the same texts by sorting texts by
 length (little padding per batch), running under ``torch.inference_mode``, using every
-core, and optionally int8 dynamic quantisation of the linear layers (see BENCHMARKS.md
-for the speed and the share of identical labels).
+core, and bfloat16 weights on CPUs that compute in bfloat16 natively (optionally int8
+dynamic quantisation instead); see BENCHMARKS.md for the speed and the share of labels
+identical to float32.
 """
 
 from __future__ import annotations
@@ -24,7 +25,28 @@ class Classifier:
     version: str
 
 
-def load_classifier(model_path: str, *, quantize: bool = False) -> Classifier:
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
+def bf16_is_fast() -> bool:
+    """True on CPUs with native bfloat16 matrix units (AVX512-BF16 / AMX) via oneDNN."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def load_classifier(
+    model_path: str, *, quantize: bool = False, precision: str = "fp32"
+) -> Classifier:
+    """Load a model folder for inference.
+
+    ``precision="bf16"`` casts the weights to bfloat16 (about 1.9x faster here, 99.9% of
+    labels identical to float32, see BENCHMARKS.md); ``"auto"`` does so only where the CPU
+    has native bfloat16 units. ``quantize`` applies int8 dynamic quantisation instead.
+    """
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -32,6 +54,8 @@ def load_classifier(model_path: str, *, quantize: bool = False) -> Classifier:
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     model = AutoModelForSequenceClassification.from_pretrained(model_path)
     model.eval()
+    if precision == "bf16" or (precision == "auto" and not quantize and bf16_is_fast()):
+        model = model.to(torch.bfloat16)
     if quantize:
         from torch.ao.quantization import quantize_dynamic
 

@@ -7,12 +7,27 @@ Every subcommand exits 0 on success and 2 on bad input, with one line naming the
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
 from dataset.errors import InputError
+from dataset.interview.model import FORMATS
 from labeling.server import ServerError
-from scripts import commands, label_commands, model_commands
+
+# Handlers are imported on use, so `stancebank predict` does not pay for the Label Studio
+# SDK (which imports pandas) and `label push` does not pay for torch.
+commands = "scripts.commands"
+label_commands = "scripts.label_commands"
+model_commands = "scripts.model_commands"
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), name)(args)
+
+    return handler
+
 
 _EXAMPLES = {
     "ingest": """examples:
@@ -87,25 +102,28 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = _subparser(
-        subparsers, "ingest", "Read interview files into answers.jsonl.", commands.ingest
+        subparsers, "ingest", "Read interview files into answers.jsonl.", _lazy(commands, "ingest")
     )
     ingest.add_argument("files", nargs="+", metavar="FILE", help="interview files")
     ingest.add_argument("--out", required=True, help="answers JSONL to write")
     ingest.add_argument(
         "--format",
         default="auto",
-        choices=commands.INGEST_FORMATS,
+        choices=FORMATS,
         help="layout of the files (default: auto-detect each file)",
     )
 
     segment = _subparser(
-        subparsers, "segment", "Split answers into argumentative units.", commands.segment
+        subparsers, "segment", "Split answers into argumentative units.", _lazy(commands, "segment")
     )
     segment.add_argument("answers", help="answers JSONL written by 'stancebank ingest'")
     segment.add_argument("--out", required=True, help="claims JSONL to write")
 
     build = _subparser(
-        subparsers, "build", "Build the stance dataset from claims and annotations.", commands.build
+        subparsers,
+        "build",
+        "Build the stance dataset from claims and annotations.",
+        _lazy(commands, "build"),
     )
     build.add_argument("--claims", required=True, help="claims JSONL")
     build.add_argument("--annotations", required=True, metavar="DIR", help="snapshot directory")
@@ -123,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         subparsers,
         "publish",
         "Check privacy, then upload the dataset to the Hub.",
-        commands.publish,
+        _lazy(commands, "publish"),
     )
     publish.add_argument("dataset_dir", metavar="DATASET_DIR")
     publish.add_argument("--repo-id", required=True, metavar="OWNER/NAME")
@@ -135,7 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--answers", help="answers JSONL: names in document prefaces are denied")
 
     train = _subparser(
-        subparsers, "train", "Fine-tune the baseline stance classifier.", model_commands.train
+        subparsers,
+        "train",
+        "Fine-tune the baseline stance classifier.",
+        _lazy(model_commands, "train"),
     )
     train.add_argument("dataset_dir", metavar="DATASET_DIR")
     train.add_argument("--out", required=True, metavar="MODEL_DIR")
@@ -149,16 +170,25 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-cv", action="store_true", help="skip baselines' cross-validation")
 
     predict = _subparser(
-        subparsers, "predict", "Predict the stance of claims.", model_commands.predict
+        subparsers, "predict", "Predict the stance of claims.", _lazy(model_commands, "predict")
     )
     predict.add_argument("model", metavar="MODEL_DIR")
     predict.add_argument("claims", help="claims JSONL")
     predict.add_argument("--out", required=True, help="predictions JSONL to write")
     predict.add_argument("--batch-size", type=int, default=64)
     predict.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation")
+    predict.add_argument(
+        "--precision",
+        default="auto",
+        choices=("auto", "fp32", "bf16"),
+        help="auto: bfloat16 where the CPU computes it natively, else float32 (default)",
+    )
 
     evaluate = _subparser(
-        subparsers, "evaluate", "Score a stance model on labelled data.", model_commands.evaluate
+        subparsers,
+        "evaluate",
+        "Score a stance model on labelled data.",
+        _lazy(model_commands, "evaluate"),
     )
     evaluate.add_argument("model", metavar="MODEL")
     evaluate.add_argument("--data", required=True, metavar="DATASET_DIR|FILE")
@@ -189,9 +219,13 @@ def _add_server(subparsers: argparse._SubParsersAction) -> None:
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, handler, help_text in (
-        ("start", label_commands.server_start, "start the server and wait until it answers"),
-        ("stop", label_commands.server_stop, "stop the server started from the data dir"),
-        ("status", label_commands.server_status, "print the URL; exit 0 running, 3 not"),
+        (
+            "start",
+            _lazy(label_commands, "server_start"),
+            "start the server and wait until it answers",
+        ),
+        ("stop", _lazy(label_commands, "server_stop"), "stop the server started from the data dir"),
+        ("status", _lazy(label_commands, "server_status"), "print the URL; exit 0 running, 3 not"),
     ):
         action = actions.add_parser(name, help=help_text, description=help_text)
         action.set_defaults(handler=handler)
@@ -218,7 +252,7 @@ def _add_label(subparsers: argparse._SubParsersAction) -> None:
         epilog=_EXAMPLES["label"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    push.set_defaults(handler=label_commands.label_push)
+    push.set_defaults(handler=_lazy(label_commands, "label_push"))
     push.add_argument("claims", help="claims JSONL written by 'stancebank segment'")
     push.add_argument("--project", required=True, help="project title (created if missing)")
     push.add_argument("--predictions", help="predictions JSONL to add as pre-annotations")
@@ -236,7 +270,7 @@ def _add_label(subparsers: argparse._SubParsersAction) -> None:
         epilog=_EXAMPLES["label"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    pull.set_defaults(handler=label_commands.label_pull)
+    pull.set_defaults(handler=_lazy(label_commands, "label_pull"))
     source = pull.add_mutually_exclusive_group(required=True)
     source.add_argument("--project", help="project title on the server")
     source.add_argument("--from-export", metavar="FILE", help="a Label Studio JSON export")

@@ -11,11 +11,9 @@ from tqdm import tqdm
 
 from dataset.answers_io import read_answers
 from dataset.errors import InputError
-from dataset.interview import FORMATS, ingest_files
+from dataset.interview import ingest_files
 from dataset.jsonl import write_jsonl
 from dataset.segment import segment_answer
-
-INGEST_FORMATS = FORMATS
 
 
 def _say(message: str) -> None:

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the shipped interview, from a fresh clone: set up .venv, ingest the
 # interview, split it into claims, start Label Studio (SQLite, 127.0.0.1) and push the
-# claims into a project, rebuild the dataset release from the shipped annotations and
-# check it with the privacy gate. Later stages are added here as they land. A second run
-# reuses .venv, the server and the project, and is quick.
+# claims into a project with the baseline's pre-annotations, rebuild the dataset release
+# from the shipped annotations and check it with the privacy gate, train the baseline and
+# evaluate it. A second run reuses .venv, the server, the project and the model.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -21,17 +21,30 @@ unset LABEL_STUDIO_URL LABEL_STUDIO_API_KEY
 $sb ingest dataset/sources/interview-social-credit.txt --out "$work/answers.jsonl"
 $sb segment "$work/answers.jsonl" --out "$work/claims.jsonl"
 url="$($sb server start --data-dir "$ls_dir" --port "$port")"
-$sb label push "$work/claims.jsonl" --project "$project" --data-dir "$ls_dir"
 $sb build --claims "$work/claims.jsonl" --annotations dataset/annotations \
     --answers "$work/answers.jsonl" --out "$work/dataset"
 $sb publish "$work/dataset" --repo-id stancebank/surveillance-stance \
     --answers "$work/answers.jsonl" --dry-run
+# Training takes about a minute; a second run reuses the model if the dataset is unchanged.
+stamp="$(cat "$work"/dataset/data/*.parquet | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$work/model/.dataset-sha256" 2>/dev/null)" != "$stamp" ]; then
+  $sb train "$work/dataset" --out "$work/model"
+  echo "$stamp" > "$work/model/.dataset-sha256"
+fi
+$sb predict "$work/model" "$work/claims.jsonl" --out "$work/preds.jsonl"
+$sb label push "$work/claims.jsonl" --project "$project" --data-dir "$ls_dir" \
+    --predictions "$work/preds.jsonl"
+$sb evaluate "$work/model" --data "$work/dataset" --split test --out "$work/eval" \
+    > "$work/eval.json"
+scores="$(.venv/bin/python -c 'import json, sys; m = json.load(open(sys.argv[1])); print("macro-F1 %.3f, accuracy %.3f (n=%d)" % (m["macro_f1"], m["accuracy"], m["n"]))' "$work/eval.json")"
 
 cat <<TXT
 
 answers:      $work/answers.jsonl
 claims:       $work/claims.jsonl
 dataset:      $work/dataset  (card: $work/dataset/README.md)
+model:        $work/model  (test split: $scores)
+evaluation:   $work/eval/report.md, $work/eval/confusion_matrix.png
 Label Studio: $url  (project "$project")
 login:        e-mail and password in $ls_dir/credentials.json
 stop it with: $sb server stop --data-dir $ls_dir

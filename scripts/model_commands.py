@@ -51,7 +51,7 @@ def predict(args: argparse.Namespace) -> int:
 
     claims = read_claims(args.claims)
     try:
-        classifier = load_classifier(args.model, quantize=args.quantize)
+        classifier = load_classifier(args.model, quantize=args.quantize, precision=args.precision)
     except OSError as error:
         raise InputError(args.model, f"cannot load the model ({str(error)[:160]})") from None
     texts = [c["text"] for c in claims]

@@ -7,15 +7,13 @@ from pathlib import Path
 
 from dataset.errors import InputError
 from dataset.interview.markdown import looks_markdown, parse_markdown
-from dataset.interview.model import RawDocument
+from dataset.interview.model import FORMATS, RawDocument
 from dataset.interview.numbered import looks_numbered, parse_numbered
 from dataset.interview.qa import looks_qa, parse_qa
 from dataset.interview.records import Answer, answers_from, document_id_for
 from dataset.interview.speaker import looks_speaker, parse_speaker
 from dataset.interview.tabular import parse_csv, parse_jsonl
 from dataset.textio import read_text
-
-FORMATS = ("auto", "numbered", "qa", "speaker", "markdown", "csv", "jsonl")
 
 # Text layouts in the order auto-detection tries them: the most specific first.
 _TEXT_LAYOUTS: dict[str, tuple[Callable[[list[str]], bool], Callable[[list[str]], RawDocument]]] = {

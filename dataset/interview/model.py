@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+FORMATS = ("auto", "numbered", "qa", "speaker", "markdown", "csv", "jsonl")
+
 
 @dataclass
 class RawAnswer:

@@ -1,0 +1,130 @@
+"""Benchmark: ``stancebank predict`` against ``pipeline("text-classification")``, and
+training time of the default model.
+
+Usage:
+    .venv/bin/python scripts/bench_predict.py MODEL_DIR [--claims 4000] [--precision P] [--quantize]
+    .venv/bin/python scripts/bench_predict.py --train [--train-claims 1000] [--epochs 3]
+
+Predict: both sides run as whole processes on the same N synthetic claims (the seed's
+claims and the team-written examples, varied); prints wall times, the speed-up and the
+share of identical labels. Train: builds a synthetic dataset of N claims and times
+``stancebank train --epochs E --no-cv`` as a whole process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PIPELINE = """
+import json, sys
+from transformers import pipeline
+texts = [json.loads(l)["text"] for l in open(sys.argv[2], encoding="utf-8")]
+classify = pipeline("text-classification", model=sys.argv[1])
+out = classify(texts, batch_size=32)
+json.dump([o["label"] for o in out], open(sys.argv[3], "w"))
+"""
+
+
+def synthetic_claims(n: int) -> list[dict]:
+    rng = random.Random(0)
+    sources = [
+        json.loads(line)["text"] for line in (ROOT / "models/examples/team_examples.jsonl").open()
+    ]
+    claims = []
+    for i in range(n):
+        words = " ".join(rng.sample(sources, rng.randint(1, 3)))
+        claims.append({
+            "claim_id": f"bench-{i:05d}", "answer_id": "bench-q1-r1", "question_id": "bench-q1",
+            "document_id": "bench", "respondent": "R1", "question": "What do you think?",
+            "text": words, "start": 0, "end": len(words), "index": i, "unit": "claim",
+            "language": "en",
+        })  # fmt: skip
+    return claims
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def bench_predict(model: str, n: int, extra: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        claims = tmp_path / "claims.jsonl"
+        claims.write_text("".join(json.dumps(c) + "\n" for c in synthetic_claims(n)))
+        script = tmp_path / "pipeline_bench.py"
+        script.write_text(PIPELINE)
+        baseline = timed(
+            [sys.executable, str(script), model, str(claims), str(tmp_path / "p.json")]
+        )
+        ours_cmd = [sys.executable, "-m", "scripts.cli", "predict", model, str(claims),
+                    "--out", str(tmp_path / "ours.jsonl"), *extra]  # fmt: skip
+        ours = timed(ours_cmd)
+        theirs = json.loads((tmp_path / "p.json").read_text())
+        mine = [json.loads(line)["label"] for line in (tmp_path / "ours.jsonl").open()]
+        same = sum(a == b for a, b in zip(theirs, mine, strict=True)) / len(mine)
+        print(f"pipeline(batch_size=32) {n} claims: {baseline:.1f} s")
+        print(f"stancebank predict {' '.join(extra)}: {ours:.1f} s "
+              f"({baseline / ours:.2f}x), identical labels {same:.2%}")  # fmt: skip
+
+
+def bench_train(n: int, epochs: int) -> None:
+    claims = synthetic_claims(round(n / 0.7))  # so that the train split holds about n
+    stances = ["benefit", "harm", "mixed", "neutral"]
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        for i, claim in enumerate(claims):
+            claim["answer_id"] = f"bench-q{i // 10}-r1"
+        (tmp_path / "claims.jsonl").write_text("".join(json.dumps(c) + "\n" for c in claims))
+        ann = tmp_path / "ann"
+        ann.mkdir()
+        (ann / "snapshot-20260101T000000Z.jsonl").write_text("".join(
+            json.dumps({"claim_id": c["claim_id"], "annotator": "A1", "stance": rng.choice(stances),
+                        "aspects": [], "updated_at": "t", "was_cancelled": False}) + "\n"
+            for c in claims))  # fmt: skip
+        build = [sys.executable, "-m", "scripts.cli", "build", "--claims",
+                 str(tmp_path / "claims.jsonl"), "--annotations", str(ann), "--out",
+                 str(tmp_path / "ds")]  # fmt: skip
+        subprocess.run(build, cwd=ROOT, check=True, capture_output=True)
+        seconds = timed([sys.executable, "-m", "scripts.cli", "train", str(tmp_path / "ds"),
+                         "--out", str(tmp_path / "model"), "--epochs", str(epochs), "--no-cv",
+                         "--no-team-examples"])  # fmt: skip
+        train_rows = json.loads((tmp_path / "ds" / "build_report.json").read_text())["rows"][
+            "train"
+        ]
+        print(f"train default model: {train_rows} training claims x {epochs} epochs "
+              f"(+ validation each epoch, test and baselines): {seconds:.1f} s")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?")
+    parser.add_argument("--claims", type=int, default=4000)
+    parser.add_argument("--quantize", action="store_true")
+    parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
+    parser.add_argument("--train", action="store_true")
+    parser.add_argument("--train-claims", type=int, default=1000)
+    parser.add_argument("--epochs", type=int, default=3)
+    args = parser.parse_args()
+    if args.train:
+        bench_train(args.train_claims, args.epochs)
+    else:
+        if not args.model:
+            parser.error("give MODEL_DIR, or --train")
+        extra = ["--precision", args.precision] + (["--quantize"] if args.quantize else [])
+        bench_predict(args.model, args.claims, extra)
+
+
+if __name__ == "__main__":
+    main()
