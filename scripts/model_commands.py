@@ -103,3 +103,17 @@ def evaluate(args: argparse.Namespace) -> int:
         write_jsonl(out / "predictions.jsonl", rows)
         _say(f"wrote report.md, confusion_matrix.png and predictions.jsonl to {out}")
     return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    import datasets
+
+    from models.overview import write_report
+
+    datasets.disable_progress_bars()
+    data = write_report(Path(args.dataset_dir), Path(args.predictions), Path(args.out),
+                        split=args.split)  # fmt: skip
+    _say(f"wrote {args.out}: {data['n_claims']} claims, {len(data['disagreements'])} "
+         f"disagreements between model and annotators")  # fmt: skip
+    print(Path(args.out).resolve())
+    return 0

@@ -1,0 +1,210 @@
+"""``stancebank report``: one static HTML file about a dataset and a model's predictions.
+
+Pure core (``overview_data``) over plain rows; charts are matplotlib PNGs embedded as
+data URIs and the page is a Jinja2 template, so the file opens anywhere, offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dataset.errors import InputError
+from dataset.jsonl import atomic_write_text, read_jsonl
+
+COLOURS = {"benefit": "#2a9d8f", "harm": "#d1495b", "mixed": "#edae49", "neutral": "#9aa5b1"}
+
+
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def stance_by_question_chart(rows: Sequence[dict], stances: Sequence[str]) -> str:
+    plt = _plt()
+    keys = sorted({(r["question_index"], r["respondent"]) for r in rows})
+    counts = Counter((r["question_index"], r["respondent"], r["stance"]) for r in rows)
+    fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(keys) + 2), 3.6))
+    bottom = [0] * len(keys)
+    for stance in stances:
+        values = [counts[(q, resp, stance)] for q, resp in keys]
+        ax.bar(range(len(keys)), values, bottom=bottom, color=COLOURS.get(stance), label=stance)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xticks(range(len(keys)), [f"Q{q}\n{resp}" for q, resp in keys], fontsize=8)
+    ax.set_ylabel("claims")
+    ax.set_title("Stance by question and respondent")
+    ax.legend(ncol=len(stances), fontsize=8, loc="upper right")
+    return _png(fig)
+
+
+def distribution_chart(label_counts: dict[str, dict[str, int]], stances: Sequence[str]) -> str:
+    plt = _plt()
+    splits = [s for s in label_counts if sum(label_counts[s].values())]
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    width = 0.8 / max(1, len(splits))
+    for i, split in enumerate(splits):
+        xs = [j + i * width for j in range(len(stances))]
+        ax.bar(xs, [label_counts[split][s] for s in stances], width=width, label=split)
+    ax.set_xticks([j + width * (len(splits) - 1) / 2 for j in range(len(stances))], stances)
+    ax.set_ylabel("claims")
+    ax.set_title("Label distribution per split")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def confusion_chart(matrix: list[list[int]], labels: Sequence[str], title: str) -> str:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(1.4 + 0.9 * len(labels), 1.2 + 0.9 * len(labels)))
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("model")
+    ax.set_ylabel("annotators")
+    ax.set_title(title, fontsize=10)
+    peak = max((max(r) for r in matrix), default=0)
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            ax.text(j, i, str(value), ha="center", va="center",
+                    color="white" if peak and value > peak / 2 else "black")  # fmt: skip
+    return _png(fig)
+
+
+def _highlight(context: str, text: str) -> dict[str, str]:
+    start = context.find(text)
+    if start < 0:
+        return {"before": context, "claim": "", "after": ""}
+    return {"before": context[:start], "claim": text, "after": context[start + len(text) :]}
+
+
+def overview_data(
+    rows: Sequence[dict],
+    predictions: dict[str, dict],
+    report: dict,
+    stances: Sequence[str],
+    *,
+    split: str,
+    top: int = 5,
+) -> dict[str, Any]:
+    """Everything the page shows, as plain data (tested without a browser)."""
+    from models.metrics import classification_metrics, present_labels
+
+    questions: dict[int, str] = {}
+    respondents = sorted({r["respondent"] for r in rows})
+    grid: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        questions[r["question_index"]] = r["question"]
+        grid[r["question_index"]][r["respondent"]].append(r)
+    argument_map = [
+        {"index": q, "question": questions[q],
+         "cells": [grid[q].get(resp, []) for resp in respondents]}
+        for q in sorted(questions)
+    ]  # fmt: skip
+    predicted = [r for r in rows if r["claim_id"] in predictions]
+    for r in predicted:
+        p = predictions[r["claim_id"]]
+        r["predicted"], r["score"] = p["label"], p["scores"].get(p["label"], 0.0)
+        r["highlight"] = _highlight(r["context"], r["text"])
+    confident = {
+        stance: sorted((r for r in predicted if r["predicted"] == stance),
+                       key=lambda r: -r["score"])[:top]
+        for stance in ("benefit", "harm")
+    }  # fmt: skip
+    disagreements = sorted(
+        (r for r in predicted if r["predicted"] != r["stance"]), key=lambda r: -r["score"]
+    )
+    evaluated = [r for r in predicted if r["split"] == split]
+    confusion = None
+    if evaluated:
+        gold = [r["stance"] for r in evaluated]
+        pred = [r["predicted"] for r in evaluated]
+        labels = present_labels(gold, pred, stances)
+        metrics = classification_metrics(gold, pred, labels, bootstrap=0)
+        confusion = {"labels": labels, "matrix": metrics["confusion_matrix"],
+                     "macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"],
+                     "n": metrics["n"]}  # fmt: skip
+    return {
+        "respondents": respondents,
+        "argument_map": argument_map,
+        "label_counts": report["label_counts"],
+        "agreement": report["agreement"],
+        "confident": confident,
+        "disagreements": disagreements,
+        "confusion": confusion,
+        "split": split,
+        "n_claims": len(rows),
+        "n_predicted": len(predicted),
+    }
+
+
+def load_rows(dataset_dir: Path) -> tuple[list[dict], dict, list[str]]:
+    from datasets import load_from_disk
+
+    try:
+        splits = load_from_disk(str(dataset_dir))
+        report = json.loads((dataset_dir / "build_report.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(dataset_dir, "not a dataset written by 'stancebank build'") from None
+    rows = []
+    for name, split in splits.items():
+        names = split.features["stance"].names
+        for row in split:
+            row = dict(row)
+            row["stance"] = names[row["stance"]]
+            row["split"] = name
+            row["question_index"] = int(row["question_id"].rsplit("-q", 1)[-1] or 0)
+            rows.append(row)
+    return rows, report, list(names)
+
+
+def load_predictions(path: Path) -> dict[str, dict]:
+    predictions = {}
+    for line, record in read_jsonl(path):
+        if not isinstance(record.get("claim_id"), str) or not isinstance(record.get("label"), str):
+            raise InputError(path, "prediction lacks claim_id or label", line=line)
+        record.setdefault("scores", {record["label"]: 1.0})
+        predictions[record["claim_id"]] = record
+    return predictions
+
+
+def write_report(dataset_dir: Path, predictions_path: Path, out: Path, *, split: str) -> dict:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    rows, report, stances = load_rows(dataset_dir)
+    data = overview_data(rows, load_predictions(predictions_path), report, stances, split=split)
+    charts = {
+        "by_question": stance_by_question_chart(rows, stances),
+        "distribution": distribution_chart(report["label_counts"], stances),
+    }
+    if data["confusion"]:
+        c = data["confusion"]
+        charts["confusion"] = confusion_chart(
+            c["matrix"], c["labels"], f"{split} split: macro-F1 {c['macro_f1']:.3f}, n={c['n']}"
+        )
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=select_autoescape(["html"]),
+    )
+    page = env.get_template("report.html").render(
+        data=data, charts=charts, stances=stances, colours=COLOURS,
+        dataset=dataset_dir.name, predictions=predictions_path.name,
+    )  # fmt: skip
+    atomic_write_text(out, page)
+    return data
