@@ -66,9 +66,7 @@ def parse_markdown(lines: list[str]) -> RawDocument:
         elif not doc.questions:
             if label:
                 doc.names.add(label["label"].strip())
-            if paragraph_break:
-                doc.context_lines.append("")
-            doc.context_lines.append(heading["text"] if heading else line)
+            doc.add_context(heading["text"] if heading else line, new_paragraph=paragraph_break)
         paragraph_break = False
     return doc
 

@@ -56,6 +56,23 @@ class RawDocument:
         if text:
             self.questions[-1] = f"{self.questions[-1]} {text}".strip()
 
+    def add_context(self, line: str, *, new_paragraph: bool) -> None:
+        if new_paragraph:
+            self.context_lines.append("")
+        self.context_lines.append(line)
+
+    def continue_with(
+        self, answer: RawAnswer | None, line: str, number: int, *, new_paragraph: bool
+    ) -> None:
+        """An unlabelled line continues the answer above it, else the question, else the
+        preface (text before the first question)."""
+        if answer is not None:
+            answer.add_line(line, number, new_paragraph=new_paragraph)
+        elif self.questions:
+            self.extend_question(line)
+        else:
+            self.add_context(line, new_paragraph=new_paragraph)
+
     @property
     def context(self) -> str:
         """The preface as paragraphs separated by blank lines."""

@@ -39,14 +39,8 @@ def parse_numbered(lines: list[str]) -> RawDocument:
             answer.add_line(match["text"], number, new_paragraph=True)
             answer_indent = len(match["indent"])
             doc.answers.append(answer)
-        elif answer is not None:
-            answer.add_line(line, number, new_paragraph=paragraph_break)
-        elif doc.questions:
-            doc.extend_question(line)
         else:
-            if paragraph_break:
-                doc.context_lines.append("")
-            doc.context_lines.append(line)
+            doc.continue_with(answer, line, number, new_paragraph=paragraph_break)
         paragraph_break = False
     return doc
 

@@ -35,13 +35,7 @@ def parse_qa(lines: list[str]) -> RawDocument:
                 answer = RawAnswer(len(doc.questions), RESPONDENT, number)
                 doc.answers.append(answer)
             answer.add_line(reply["text"], number, new_paragraph=True)
-        elif answer is not None:
-            answer.add_line(line, number, new_paragraph=paragraph_break)
-        elif doc.questions:
-            doc.extend_question(line)
         else:
-            if paragraph_break:
-                doc.context_lines.append("")
-            doc.context_lines.append(line)
+            doc.continue_with(answer, line, number, new_paragraph=paragraph_break)
         paragraph_break = False
     return doc

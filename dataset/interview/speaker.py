@@ -88,8 +88,6 @@ def parse_speaker(lines: list[str]) -> RawDocument:
         else:
             if label:
                 doc.names.add(label)
-            if paragraph_break:
-                doc.context_lines.append("")
-            doc.context_lines.append(line)
+            doc.add_context(line, new_paragraph=paragraph_break)
         paragraph_break = False
     return doc
