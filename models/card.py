@@ -58,7 +58,9 @@ classify("Cameras on every corner make me afraid to protest.")
 ## Training
 
 Fine-tuned from `{training["base_model"]}` on the `train` split of {dataset_name}
-({training["train_examples"]} claims) plus extra examples ({extras}), with class-weighted
+({training["train_examples"]} claims) plus extra examples ({extras}): first
+{training["linear_probe_epochs"]} epochs of the pooler and classifier alone on the frozen
+encoder (a linear-probe warm start), then full fine-tuning with class-weighted
 cross-entropy and early stopping on validation macro-F1
 (best {training["best_validation_macro_f1"]}, after {training["epochs_run"]} epochs),
 seed {training["seed"]}.

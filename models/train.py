@@ -37,6 +37,10 @@ class TrainOptions:
     """Epochs without a better validation macro-F1 before stopping."""
     label_descriptions: bool = True
     """Add each label's one-line definition from the schema as a training example."""
+    probe_epochs: int = 10
+    """Epochs of training only the pooler and classifier on the frozen encoder before full
+    fine-tuning (a linear-probe warm start, see models/EXPERIMENTS.md); 0 to skip."""
+    probe_learning_rate: float = 2e-3
     team_examples: str = str(TEAM_EXAMPLES)
     """JSONL of team-written ``{text, label}`` examples added to training; "" for none."""
     extra_counts: dict[str, int] = field(default_factory=dict)
@@ -127,6 +131,10 @@ def fine_tune(
         return {"macro_f1": result["macro_f1"], "accuracy": result["accuracy"]}
 
     has_validation = validation is not None and len(validation.texts) > 0
+    train_data = encode(train_texts, train_labels)
+    probed = options.probe_epochs > 0 and _linear_probe(
+        model, train_texts, [index[label] for label in train_labels], weights, tokenizer, options
+    )
     with tempfile.TemporaryDirectory() as scratch:
         args = TrainingArguments(
             output_dir=scratch,
@@ -151,7 +159,7 @@ def fine_tune(
         trainer = WeightedTrainer(
             model=model,
             args=args,
-            train_dataset=encode(train_texts, train_labels),
+            train_dataset=train_data,
             eval_dataset=encode(validation.texts, validation.labels) if has_validation else None,
             processing_class=tokenizer,
             data_collator=DataCollatorWithPadding(tokenizer),
@@ -172,4 +180,45 @@ def fine_tune(
         "epochs_run": epochs_run,
         "best_validation_macro_f1": best,
         "base_model": base,
+        "linear_probe_epochs": options.probe_epochs if probed else 0,
     }
+
+
+def _linear_probe(model, texts, labels, weights, tokenizer, options: TrainOptions) -> bool:
+    """Warm-start the pooler and classifier on the frozen encoder's [CLS] states.
+
+    all-MiniLM was trained for mean pooling, so the [CLS] pooler that
+    ``BertForSequenceClassification`` classifies from starts out untuned; fitting it on
+    cached encoder outputs first (one forward pass, then cheap epochs) keeps full
+    fine-tuning from wrecking the encoder to fix the head. BERT-like models only; returns
+    False (nothing done) for others.
+    """
+    import torch
+
+    pooler = getattr(model.base_model, "pooler", None)
+    head, dropout = getattr(model, "classifier", None), getattr(model, "dropout", None)
+    if pooler is None or head is None or dropout is None:
+        return False
+    model.eval()
+    states = []
+    with torch.no_grad():
+        for start in range(0, len(texts), 64):
+            enc = tokenizer(list(texts[start : start + 64]), padding=True, truncation=True,
+                            max_length=options.max_length, return_tensors="pt")  # fmt: skip
+            states.append(model.base_model(**enc).last_hidden_state[:, :1])
+    states = torch.cat(states)
+    targets = torch.tensor(labels)
+    parameters = [*pooler.parameters(), *head.parameters()]
+    optimiser = torch.optim.AdamW(parameters, lr=options.probe_learning_rate, weight_decay=0.01)
+    generator = torch.Generator().manual_seed(options.seed)
+    model.train()
+    for _epoch in range(options.probe_epochs):
+        order = torch.randperm(len(targets), generator=generator)
+        for start in range(0, len(order), options.batch_size):
+            batch = order[start : start + options.batch_size]
+            logits = head(dropout(pooler(states[batch])))
+            loss = torch.nn.functional.cross_entropy(logits, targets[batch], weight=weights)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+    return True

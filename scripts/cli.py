@@ -171,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-label-descriptions", action="store_true",
                        help="do not add the label definitions as examples")  # fmt: skip
     train.add_argument("--no-cv", action="store_true", help="skip baselines' cross-validation")
+    train.add_argument("--probe-epochs", type=int, default=10,
+                       help="linear-probe warm start of the head before fine-tuning; 0 skips "
+                       "(default 10)")  # fmt: skip
 
     predict = _subparser(
         subparsers, "predict", "Predict the stance of claims.", _lazy(model_commands, "predict")

@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("dataset_dir")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--only-probe", action="store_true", help="run the last configuration only")
     args = parser.parse_args()
     data = load_all_splits(args.dataset_dir)
     names = data.label_names
@@ -93,15 +94,20 @@ def main() -> None:
                 probs[test, names.index(label)] = p[:, column]
         results[name] = scores_to_metrics(gold, probs, names)
 
-    for name, keys in (("fine-tuned, seed only", ()),
-                       ("fine-tuned, + definitions", ("definitions",)),
-                       ("fine-tuned, + definitions + team", ("definitions", "team"))):  # fmt: skip
+    both = ("definitions", "team")
+    tuned = [("fine-tuned, seed only", (), 0),
+             ("fine-tuned, + definitions", ("definitions",), 0),
+             ("fine-tuned, + definitions + team", both, 0),
+             ("probe-then-fine-tune, + definitions + team", both, 10)]  # fmt: skip
+    if args.only_probe:
+        tuned = tuned[-1:]
+    for name, keys, probe in tuned:
         probs = np.zeros((len(texts), len(names)))
         for train, test in folds:
             et, ey = extra_for(keys)
             with tempfile.TemporaryDirectory() as tmp:
                 options = TrainOptions(epochs=args.epochs, seed=13, team_examples="",
-                                       label_descriptions=False)  # fmt: skip
+                                       label_descriptions=False, probe_epochs=probe)  # fmt: skip
                 fine_tune(
                     [*texts[train], *et], [*gold[train], *ey], None, names, Path(tmp), options
                 )

@@ -29,6 +29,7 @@ def train(args: argparse.Namespace) -> int:
         seed=args.seed,
         team_examples="" if args.no_team_examples else TrainOptions.team_examples,
         label_descriptions=not args.no_label_descriptions,
+        probe_epochs=args.probe_epochs,
     )
     metrics = train_and_report(Path(args.dataset_dir), Path(args.out), options, cv=not args.no_cv)
     _say(f"wrote {args.out}")
