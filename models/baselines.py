@@ -3,6 +3,7 @@ regression, frozen sentence embeddings + logistic regression; grouped cross-vali
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -81,7 +82,10 @@ def grouped_cv(
     for seed in seeds:
         splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
         predicted = np.empty(len(labels), dtype=object)
-        for train, test in splitter.split(texts, labels, groups):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "least populated class has fewer members"
+            folds_of_seed = list(splitter.split(texts, labels, groups))
+        for train, test in folds_of_seed:
             model = fit([*texts[train], *extra[0]], [*labels[train], *extra[1]], seed)
             predicted[test] = model(list(texts[test]))
         scores.append(f1_score(labels, predicted, labels=list(label_names), average="macro",
