@@ -68,6 +68,13 @@ def answer_html(text: str, start: int, end: int) -> str:
     return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
+def _heading(claim: Mapping[str, Any]) -> str:
+    """ "Respondent R2 · question 3" (ids end in ``-q<number>``; others are shown as they are)."""
+    _, _, number = claim["question_id"].rpartition("-q")
+    question = f"question {number}" if number.isdigit() else claim["question_id"]
+    return f"Respondent {claim['respondent']} · {question}"
+
+
 def task_for(claim: Mapping[str, Any], answer_text: str) -> dict[str, Any]:
     """One Label Studio task for one claim unit."""
     return {
@@ -79,7 +86,7 @@ def task_for(claim: Mapping[str, Any], answer_text: str) -> dict[str, Any]:
             "respondent": claim["respondent"],
             "unit": claim.get("unit", "claim"),
             "question": claim["question"],
-            "heading": f"Respondent {claim['respondent']} · {claim['question_id']}",
+            "heading": _heading(claim),
             "claim": claim["text"],
             "answer_html": answer_html(answer_text, claim["start"], claim["end"]),
         }

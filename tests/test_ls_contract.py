@@ -96,3 +96,15 @@ def test_snapshots_never_overwrite(tmp_path):
     assert first.name == "snapshot-20260102T030405Z.jsonl"
     assert second.name == "snapshot-20260102T030405Z_2.jsonl"
     assert sorted(p.name for p in tmp_path.iterdir()) == [first.name, second.name]
+
+
+def test_task_shows_respondent_and_question_number():
+    from labeling.ls_contract import task_for
+
+    claim = {"claim_id": "d-q3-r2-abc", "answer_id": "d-q3-r2", "question_id": "d-q3",
+             "document_id": "d", "respondent": "R2", "question": "Why?", "text": "Because.",
+             "start": 5, "end": 13}  # fmt: skip
+    data = task_for(claim, "Yes. Because. No.")["data"]
+    assert data["heading"] == "Respondent R2 · question 3"
+    assert data["answer_html"] == "<p>Yes. <mark>Because.</mark> No.</p>"
+    assert data["claim"] == "Because." and data["question"] == "Why?"
