@@ -1,7 +1,7 @@
 """Answers → argumentative units.
 
 Sentences come from sentencex (Wikimedia's rule-based segmenter: maintained, ~300
-languages with their abbreviation lists, written in Rust, ~100x faster than pysbd with the
+languages with their abbreviation lists, written in Rust, far faster than pysbd with the
 same boundaries on the seed). On top of it, three rules of our own:
 
 * a sentence that starts with a lower-case letter continues the one before it

@@ -43,7 +43,7 @@ def load_classifier(
 ) -> Classifier:
     """Load a model folder for inference.
 
-    ``precision="bf16"`` casts the weights to bfloat16 (about 1.9x faster here, 99.9% of
+    ``precision="bf16"`` casts the weights to bfloat16 (about 1.9x faster here, 99.8–99.9% of
     labels identical to float32, see BENCHMARKS.md); ``"auto"`` does so only where the CPU
     has native bfloat16 units. ``quantize`` applies int8 dynamic quantisation instead.
     """
