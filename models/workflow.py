@@ -10,7 +10,7 @@ from pathlib import Path
 from models.base import default_base_model
 from models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
 from models.card import model_card
-from models.data import Examples, load_all_splits, load_dataset_split
+from models.data import Examples, load_dataset_split
 from models.metrics import classification_metrics, present_labels
 from models.train import TrainOptions, fine_tune, training_examples
 
@@ -24,9 +24,20 @@ def _split_or_none(dataset_dir: Path, split: str) -> Examples | None:
         return None
 
 
-def _baselines(dataset_dir, train, test, extra, names, base, cv: bool) -> dict:
-    everything = load_all_splits(dataset_dir)
-    texts = set(everything.texts) | set(extra[0]) | set(test.texts if test else [])
+def _concat(parts: list[Examples]) -> Examples:
+    """The loaded splits as one set of examples, in split order (for cross-validation)."""
+    return Examples(
+        texts=[t for p in parts for t in p.texts],
+        labels=[y for p in parts for y in p.labels],
+        ids=[i for p in parts for i in p.ids],
+        groups=[g for p in parts for g in p.groups],
+        label_names=parts[0].label_names,
+    )
+
+
+def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
+    everything = _concat(splits)
+    texts = set(everything.texts) | set(extra[0])
     texts = sorted(texts)
     vectors = dict(zip(texts, embed(texts, base), strict=True))
     candidates = {
@@ -79,7 +90,8 @@ def train_and_report(dataset_dir: Path, out_dir: Path, options: TrainOptions, *,
                 labels = present_labels(split.labels, predicted, names)
                 metrics[name] = classification_metrics(split.labels, predicted, labels)
         base = options.base_model or default_base_model()
-        metrics["baselines"] = _baselines(dataset_dir, train, test, extra, names, base, cv)
+        loaded = [s for s in (train, validation, test) if s is not None]
+        metrics["baselines"] = _baselines(loaded, train, test, extra, names, base, cv)
         metrics["baselines"]["fine-tuned (this model)"] = {
             "test_macro_f1": metrics.get("test", {}).get("macro_f1")
         }
