@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from datasets import load_from_disk
 
+from dataset.aggregate import latest_per_annotator
+from dataset.annotations_io import read_adjudication, read_snapshots
+from dataset.labels import label_names
 from dataset.segment import segment_answers
 from scripts.cli import main
 from tests.conftest import ROOT
@@ -29,3 +33,26 @@ def test_seed_release_rebuilds_identically_and_covers_every_claim(tmp_path, seed
     report = json.loads((outs[0] / "build_report.json").read_text())
     assert labelled | set(report["ties_left_out"]) == arguments
     assert main(["publish", str(outs[0]), "--repo-id", "me/seed", "--dry-run"]) == 0
+
+
+def test_seed_release_is_double_annotated_and_every_disagreement_adjudicated_by_a_rule(
+    seed_answers,
+):
+    names = label_names()
+    annotations = read_snapshots(ANNOTATIONS, stances=names.stances, aspects=names.aspects)
+    latest = latest_per_annotator(annotations)
+    arguments = {c["claim_id"] for c in segment_answers(seed_answers) if c["unit"] == "claim"}
+    assert set(latest) == arguments
+    assert all(len(by_annotator) >= 2 for by_annotator in latest.values())
+    disagreements = {
+        claim_id
+        for claim_id, by_annotator in latest.items()
+        if len({a.stance for a in by_annotator.values()}) > 1
+    }
+    decisions = read_adjudication(ANNOTATIONS, stances=names.stances)
+    assert {d.claim_id for d in decisions} == disagreements
+    guidelines = (ROOT / "labeling" / "GUIDELINES.md").read_text(encoding="utf-8")
+    rules = set(re.findall(r"^(\d+)\. \*\*", guidelines, flags=re.MULTILINE))
+    for decision in decisions:
+        named = re.findall(r"\b[Rr]ule (\d+)", decision.note)
+        assert named and set(named) <= rules, decision.note
