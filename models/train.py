@@ -86,6 +86,7 @@ def fine_tune(
         AutoTokenizer,
         DataCollatorWithPadding,
         EarlyStoppingCallback,
+        ProgressCallback,
         Trainer,
         TrainingArguments,
         set_seed,
@@ -166,6 +167,8 @@ def fine_tune(
             compute_metrics=metrics,
             callbacks=[EarlyStoppingCallback(options.patience)] if has_validation else [],
         )
+        trainer.remove_callback(ProgressCallback)
+        trainer.add_callback(_epoch_progress())
         result = trainer.train()
         best = trainer.state.best_metric
         epochs_run = trainer.state.epoch
@@ -182,6 +185,26 @@ def fine_tune(
         "base_model": base,
         "linear_probe_epochs": options.probe_epochs if probed else 0,
     }
+
+
+def _epoch_progress():
+    """Trainer's progress bar, with one short line per epoch instead of its raw log dicts
+    (loss, grad_norm, learning_rate … as strings), which buried what a user looks for."""
+    from transformers import ProgressCallback
+
+    class EpochProgress(ProgressCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if not state.is_world_process_zero or self.training_bar is None or not logs:
+                return
+            parts = []
+            if "loss" in logs:
+                parts.append(f"train loss {float(logs['loss']):.4f}")
+            if "eval_macro_f1" in logs:
+                parts.append(f"validation macro-F1 {float(logs['eval_macro_f1']):.3f}")
+            if parts:
+                self.training_bar.write(f"epoch {state.epoch:g}: " + " · ".join(parts))
+
+    return EpochProgress()
 
 
 def _linear_probe(model, texts, labels, weights, tokenizer, options: TrainOptions) -> bool:
