@@ -8,6 +8,20 @@ DEFAULT_BASE_ID = "sentence-transformers/all-MiniLM-L6-v2"
 _METRICS = (("f1", "macro-F1", "macro_f1"), ("accuracy", "accuracy", "accuracy"))
 
 
+def _stopping(training: dict, validation: dict | None) -> str:
+    epochs = training["epochs_run"]
+    if training["early_stopping"]:
+        best = training["best_validation_macro_f1"]
+        return f"early stopping on validation macro-F1 (best {best}, after {epochs:g} epochs)"
+    if validation:
+        return (
+            f"{epochs:g} epochs without early stopping: the validation split "
+            f"({validation['n']} claims) is too small to pick an epoch (validation macro-F1 "
+            f"of the final model {validation['macro_f1']:.3f})"
+        )
+    return f"{epochs:g} epochs (no validation split)"
+
+
 def _table(baselines: dict) -> str:
     lines = ["| model | test macro-F1 | grouped CV macro-F1 (mean ± std) |", "|---|---|---|"]
     for name, row in baselines.items():
@@ -61,9 +75,7 @@ Fine-tuned from `{training["base_model"]}` on the `train` split of {dataset_name
 ({training["train_examples"]} claims) plus extra examples ({extras}): first
 {training["linear_probe_epochs"]} epochs of the pooler and classifier alone on the frozen
 encoder (a linear-probe warm start), then full fine-tuning with class-weighted
-cross-entropy and early stopping on validation macro-F1
-(best {training["best_validation_macro_f1"]}, after {training["epochs_run"]} epochs),
-seed {training["seed"]}.
+cross-entropy, {_stopping(training, metrics.get("validation"))}, seed {training["seed"]}.
 
 ## Results
 

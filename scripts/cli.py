@@ -164,7 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("dataset_dir", metavar="DATASET_DIR")
     train.add_argument("--out", required=True, metavar="MODEL_DIR")
     train.add_argument("--model", help="base model: HF id or path (default: all-MiniLM-L6-v2)")
-    train.add_argument("--epochs", type=int, default=12, help="at most (default 12)")
+    train.add_argument(
+        "--epochs",
+        type=int,
+        default=8,
+        help="fine-tuning epochs; at most, when the validation split (30+ claims) "
+        "allows early stopping (default 8)",
+    )
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--no-team-examples", action="store_true",
                        help="train on the dataset only (no team-written examples)")  # fmt: skip

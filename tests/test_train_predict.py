@@ -55,3 +55,26 @@ def test_predict_then_evaluate(tiny_model, tiny_dataset, tmp_path, capsys, seed_
     assert main(["evaluate", str(preds), "--data", str(tiny_dataset)]) == 0
     from_file = json.loads(capsys.readouterr().out)
     assert from_model["macro_f1"] == from_file["macro_f1"] == metrics["test"]["macro_f1"]
+
+
+@pytest.mark.parametrize(("min_validation", "early"), [(30, False), (4, True)])
+def test_early_stopping_only_with_a_validation_split_big_enough_to_pick_an_epoch(
+    tmp_path, min_validation, early
+):
+    from models.data import Examples
+    from models.train import TrainOptions, fine_tune
+
+    names = ["benefit", "harm", "mixed", "neutral"]
+    texts = ["Cameras keep us safe.", "Nothing is private any more.",
+             "Safer streets, but no privacy.", "The card is needed for trains."] * 2  # fmt: skip
+    labels = names * 2
+    validation = Examples(texts[:4], labels[:4], ids=["a", "b", "c", "d"])
+    options = TrainOptions(epochs=2, seed=3, team_examples="", label_descriptions=False,
+                           probe_epochs=0, max_length=32)  # fmt: skip
+    options.min_validation = min_validation
+    info = fine_tune(texts, labels, validation, names, tmp_path / "model", options)
+    assert info["early_stopping"] is early
+    assert info["validation_claims"] == 4
+    assert (info["best_validation_macro_f1"] is not None) is early
+    if not early:
+        assert info["epochs_run"] == 2
