@@ -1,13 +1,13 @@
-"""The label names, read from ``labeling/schema.json`` (plain data, the one declaration)."""
+"""The label names as plain tuples, derived from ``labeling/schema.json`` (the one
+declaration, parsed by :mod:`labeling.schema`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "labeling" / "schema.json"
+from labeling.schema import SCHEMA_PATH, load_schema
 
 
 @dataclass(frozen=True)
@@ -15,16 +15,14 @@ class LabelNames:
     stances: tuple[str, ...]
     """Stance names in ClassLabel order."""
     aspects: tuple[str, ...]
-    aspect_titles: tuple[str, ...]
     definitions: tuple[str, ...]
 
 
 @cache
-def label_names(path: Path = SCHEMA_FILE) -> LabelNames:
-    raw = json.loads(path.read_text(encoding="utf-8"))
+def label_names(path: Path = SCHEMA_PATH) -> LabelNames:
+    schema = load_schema(path)
     return LabelNames(
-        stances=tuple(label["value"] for label in raw["stance"]["labels"]),
-        aspects=tuple(label["value"] for label in raw["aspects"]["labels"]),
-        aspect_titles=tuple(label["title"] for label in raw["aspects"]["labels"]),
-        definitions=tuple(label["definition"] for label in raw["stance"]["labels"]),
+        stances=tuple(s.value for s in schema.stances),
+        aspects=tuple(a.value for a in schema.aspects),
+        definitions=tuple(s.definition for s in schema.stances),
     )

@@ -7,8 +7,6 @@ and is never printed.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 from datasets import load_from_disk
 
 from dataset.errors import InputError
-from dataset.privacy import Finding, scan_rows
+from dataset.privacy import Finding, find_kinds, name_patterns, scan_rows
 from dataset.splits import SPLITS
 
 
@@ -28,8 +26,7 @@ class UploadFile:
 
 def files_to_upload(dataset_dir: Path) -> list[UploadFile]:
     files = [dataset_dir / "README.md", *sorted((dataset_dir / "data").glob("*.parquet"))]
-    missing = [f for f in files[:1] if not f.exists()]
-    if missing or len(files) == 1:
+    if not files[0].exists() or len(files) == 1:
         raise InputError(
             dataset_dir, "not a stancebank dataset (README.md or data/*.parquet missing)"
         )
@@ -47,10 +44,11 @@ def privacy_findings(dataset_dir: Path, names: Iterable[str]) -> list[Finding]:
         if split in splits:
             findings.extend(scan_rows(splits[split], names=names))
     card = (dataset_dir / "README.md").read_text(encoding="utf-8")
+    patterns = name_patterns(names)
     findings.extend(
-        Finding("README.md", f"line {n}", f.kind)
+        Finding("README.md", f"line {n}", kind)
         for n, line in enumerate(card.splitlines(), start=1)
-        for f in scan_rows([{"claim_id": "README.md", "line": line}], names=names)
+        for kind in find_kinds(line, patterns)
     )
     return findings
 
@@ -74,14 +72,10 @@ def upload(dataset_dir: Path, repo_id: str, *, private: bool) -> str:
     if not get_token():
         raise InputError(repo_id, "no Hugging Face token: set HF_TOKEN or run 'hf auth login'")
     api = HfApi()
-    with tempfile.TemporaryDirectory() as staging:
-        for item in files_to_upload(dataset_dir):
-            target = Path(staging) / item.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(dataset_dir / item.path, target)
-        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
-        commit = api.upload_folder(
-            repo_id=repo_id, repo_type="dataset", folder_path=staging,
-            commit_message="Publish with stancebank",
-        )  # fmt: skip
+    api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+    commit = api.upload_folder(
+        repo_id=repo_id, repo_type="dataset", folder_path=dataset_dir,
+        allow_patterns=[item.path for item in files_to_upload(dataset_dir)],
+        commit_message="Publish with stancebank",
+    )  # fmt: skip
     return str(commit)

@@ -7,12 +7,11 @@ once complete, so a failed build leaves the earlier release as it was.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from datasets import DatasetDict
 
+from dataset.jsonl import staged_directory
 from dataset.splits import SPLITS
 
 REPORT_FILE = "build_report.json"
@@ -23,10 +22,7 @@ def parquet_name(split: str) -> str:
 
 
 def write_release(out_dir: str | Path, splits: DatasetDict, card: str, report: dict) -> Path:
-    out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged_directory(out_dir) as staging:
         splits.save_to_disk(str(staging))
         (staging / "data").mkdir()
         for name in SPLITS:
@@ -37,15 +33,4 @@ def write_release(out_dir: str | Path, splits: DatasetDict, card: str, report: d
             json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
             encoding="utf-8",
         )
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out_dir.rename(old)
-            staging.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
+    return Path(out_dir).resolve()

@@ -100,14 +100,7 @@ def prediction_for(
     return {
         "model_version": model_version,
         "score": float(score),
-        "result": [
-            {
-                "from_name": schema.stance_name,
-                "to_name": CLAIM_TAG,
-                "type": "choices",
-                "value": {"choices": [label]},
-            }
-        ],
+        "result": annotation_result(schema, label),
     }
 
 

@@ -1,8 +1,8 @@
 """The label schema: ``schema.json`` beside this file is the one declaration of the labels.
 
 The Label Studio XML (:mod:`labeling.ls_contract`), the dataset's ClassLabel and a model's
-``id2label`` are all derived from it. Other packages read the JSON file itself (plain
-data), so they need not import this module.
+``id2label`` are all derived from it (the dataset and models through
+:func:`dataset.labels.label_names`). Plain data and the standard library only.
 """
 
 from __future__ import annotations

@@ -22,16 +22,18 @@ class Examples:
     """All class names known to the source (ClassLabel order for datasets)."""
 
 
-def load_dataset_split(dataset_dir: str | Path, split: str) -> Examples:
+def load_splits(dataset_dir: str | Path) -> dict[str, Examples]:
+    """Every split of a dataset saved by ``stancebank build``, read once."""
     from datasets import load_from_disk
 
     try:
         splits = load_from_disk(str(dataset_dir))
     except FileNotFoundError:
         raise InputError(dataset_dir, "not a dataset saved by 'stancebank build'") from None
-    if split not in splits:
-        raise InputError(dataset_dir, f"no '{split}' split (has: {', '.join(splits)})")
-    rows = splits[split]
+    return {name: _examples(rows) for name, rows in splits.items()}
+
+
+def _examples(rows) -> Examples:
     names = rows.features["stance"].names
     return Examples(
         texts=list(rows["text"]),
@@ -42,19 +44,29 @@ def load_dataset_split(dataset_dir: str | Path, split: str) -> Examples:
     )
 
 
-def load_all_splits(dataset_dir: str | Path) -> Examples:
-    from datasets import load_from_disk
+def require_split(splits: dict[str, Examples], split: str, dataset_dir: str | Path) -> Examples:
+    if split not in splits:
+        raise InputError(dataset_dir, f"no '{split}' split (has: {', '.join(splits)})")
+    return splits[split]
 
-    splits = load_from_disk(str(dataset_dir))
-    merged = Examples([], [], [], [], [])
-    for split in splits:
-        part = load_dataset_split(dataset_dir, split)
-        merged.texts += part.texts
-        merged.labels += part.labels
-        merged.ids += part.ids
-        merged.groups += part.groups
-        merged.label_names = part.label_names
-    return merged
+
+def load_dataset_split(dataset_dir: str | Path, split: str) -> Examples:
+    return require_split(load_splits(dataset_dir), split, dataset_dir)
+
+
+def concat(parts: list[Examples]) -> Examples:
+    """Several sets of examples as one, in the given order (for cross-validation)."""
+    return Examples(
+        texts=[t for p in parts for t in p.texts],
+        labels=[y for p in parts for y in p.labels],
+        ids=[i for p in parts for i in p.ids],
+        groups=[g for p in parts for g in p.groups],
+        label_names=parts[0].label_names,
+    )
+
+
+def load_all_splits(dataset_dir: str | Path) -> Examples:
+    return concat(list(load_splits(dataset_dir).values()))
 
 
 def load_labelled_file(path: str | Path) -> Examples:

@@ -16,6 +16,7 @@ from typing import Any
 
 from dataset.errors import InputError
 from dataset.jsonl import atomic_write_text, read_jsonl
+from models.report import confusion_figure, pyplot
 
 COLOURS = {"benefit": "#2a9d8f", "harm": "#d1495b", "mixed": "#edae49", "neutral": "#9aa5b1"}
 
@@ -23,23 +24,12 @@ COLOURS = {"benefit": "#2a9d8f", "harm": "#d1495b", "mixed": "#edae49", "neutral
 def _png(fig) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
+    pyplot().close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def stance_by_question_chart(rows: Sequence[dict], stances: Sequence[str]) -> str:
-    plt = _plt()
+    plt = pyplot()
     keys = sorted({(r["question_index"], r["respondent"]) for r in rows})
     counts = Counter((r["question_index"], r["respondent"], r["stance"]) for r in rows)
     fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(keys) + 2), 3.6))
@@ -56,7 +46,7 @@ def stance_by_question_chart(rows: Sequence[dict], stances: Sequence[str]) -> st
 
 
 def distribution_chart(label_counts: dict[str, dict[str, int]], stances: Sequence[str]) -> str:
-    plt = _plt()
+    plt = pyplot()
     splits = [s for s in label_counts if sum(label_counts[s].values())]
     fig, ax = plt.subplots(figsize=(6, 3.2))
     width = 0.8 / max(1, len(splits))
@@ -71,20 +61,9 @@ def distribution_chart(label_counts: dict[str, dict[str, int]], stances: Sequenc
 
 
 def confusion_chart(matrix: list[list[int]], labels: Sequence[str], title: str) -> str:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(1.4 + 0.9 * len(labels), 1.2 + 0.9 * len(labels)))
-    ax.imshow(matrix, cmap="Blues")
-    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
-    ax.set_yticks(range(len(labels)), labels)
-    ax.set_xlabel("model")
-    ax.set_ylabel("annotators")
-    ax.set_title(title, fontsize=10)
-    peak = max((max(r) for r in matrix), default=0)
-    for i, row in enumerate(matrix):
-        for j, value in enumerate(row):
-            ax.text(j, i, str(value), ha="center", va="center",
-                    color="white" if peak and value > peak / 2 else "black")  # fmt: skip
-    return _png(fig)
+    figure = confusion_figure(matrix, list(labels), title=title, xlabel="model",
+                              ylabel="annotators")  # fmt: skip
+    return _png(figure)
 
 
 def _highlight(context: str, text: str) -> dict[str, str]:

@@ -5,20 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def confusion_png(matrix: list[list[int]], labels: list[str], path: Path, *, title: str) -> None:
+def pyplot():
+    """matplotlib.pyplot on the Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def confusion_figure(
+    matrix: list[list[int]],
+    labels: list[str],
+    *,
+    title: str,
+    xlabel: str = "predicted",
+    ylabel: str = "gold",
+):
+    """A confusion-matrix heat map with the counts written in the cells."""
     size = 1.2 + 0.9 * len(labels)
-    fig, ax = plt.subplots(figsize=(size + 1, size))
+    fig, ax = pyplot().subplots(figsize=(size + 1, size))
     image = ax.imshow(matrix, cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("gold")
-    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
     peak = max((max(row) for row in matrix), default=0)
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
@@ -26,8 +39,13 @@ def confusion_png(matrix: list[list[int]], labels: list[str], path: Path, *, tit
             ax.text(j, i, str(value), ha="center", va="center", color=color)
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     fig.tight_layout()
+    return fig
+
+
+def confusion_png(matrix: list[list[int]], labels: list[str], path: Path, *, title: str) -> None:
+    fig = confusion_figure(matrix, labels, title=title)
     fig.savefig(path, dpi=120)
-    plt.close(fig)
+    pyplot().close(fig)
 
 
 def markdown_report(metrics: dict, *, model: str, data: str) -> str:

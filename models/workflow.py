@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
+from dataset.jsonl import staged_directory
 from models.base import default_base_model
 from models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
 from models.card import model_card
-from models.data import Examples, load_dataset_split
+from models.data import concat, load_splits, require_split
 from models.metrics import classification_metrics, present_labels
 from models.train import TrainOptions, fine_tune, training_examples
 
 
-def _split_or_none(dataset_dir: Path, split: str) -> Examples | None:
-    from dataset.errors import InputError
-
-    try:
-        return load_dataset_split(dataset_dir, split)
-    except InputError:
-        return None
-
-
-def _concat(parts: list[Examples]) -> Examples:
-    """The loaded splits as one set of examples, in split order (for cross-validation)."""
-    return Examples(
-        texts=[t for p in parts for t in p.texts],
-        labels=[y for p in parts for y in p.labels],
-        ids=[i for p in parts for i in p.ids],
-        groups=[g for p in parts for g in p.groups],
-        label_names=parts[0].label_names,
-    )
-
-
 def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
-    everything = _concat(splits)
+    everything = concat(splits)
     texts = set(everything.texts) | set(extra[0])
     texts = sorted(texts)
     vectors = dict(zip(texts, embed(texts, base), strict=True))
@@ -64,16 +43,13 @@ def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
 
 
 def train_and_report(dataset_dir: Path, out_dir: Path, options: TrainOptions, *, cv: bool = True):
-    train = load_dataset_split(dataset_dir, "train")
-    validation = _split_or_none(dataset_dir, "validation")
-    test = _split_or_none(dataset_dir, "test")
+    splits = load_splits(dataset_dir)
+    train = require_split(splits, "train", dataset_dir)
+    validation, test = splits.get("validation"), splits.get("test")
     names = train.label_names
     texts, labels = training_examples(train, options)
     extra = (texts[len(train.texts) :], labels[len(train.labels) :])
-    out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged_directory(out_dir) as staging:
         training = fine_tune(texts, labels, validation, names, staging, options)
         training.update(
             train_examples=len(train.texts), extra_examples=dict(options.extra_counts),
@@ -102,10 +78,4 @@ def train_and_report(dataset_dir: Path, out_dir: Path, options: TrainOptions, *,
             card = model_card(metrics, dataset_name=Path(dataset_dir).name,
                               base_is_default=not options.base_model)  # fmt: skip
             (staging / "README.md").write_text(card, encoding="utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return metrics

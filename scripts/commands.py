@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +13,7 @@ from dataset.errors import InputError
 from dataset.interview import ingest_files
 from dataset.jsonl import write_jsonl
 from dataset.segment import segment_answer
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+from scripts.console import say
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -26,7 +22,7 @@ def ingest(args: argparse.Namespace) -> int:
     )
     write_jsonl(args.out, answers)
     documents = len({a["document_id"] for a in answers})
-    _say(f"wrote {len(answers)} answers from {documents} document(s) to {args.out}")
+    say(f"wrote {len(answers)} answers from {documents} document(s) to {args.out}")
     return 0
 
 
@@ -39,7 +35,7 @@ def segment(args: argparse.Namespace) -> int:
     ]
     write_jsonl(args.out, claims)
     kinds = Counter(claim["unit"] for claim in claims)
-    _say(
+    say(
         f"wrote {len(claims)} units ({kinds['claim']} claims, {kinds['non_argument']} "
         f"non-argument) from {len(answers)} answers to {args.out}"
     )
@@ -79,22 +75,22 @@ def build(args: argparse.Namespace) -> int:
 
 def _print_build_summary(out, report, stances) -> None:
     rows = " ".join(f"{name} {n}" for name, n in report.rows.items())
-    _say(f"wrote {out}: {rows}")
+    say(f"wrote {out}: {rows}")
     for name, counts in report.label_counts.items():
-        _say(f"  {name:10s} " + "  ".join(f"{s} {counts[s]}" for s in stances))
+        say(f"  {name:10s} " + "  ".join(f"{s} {counts[s]}" for s in stances))
     ag = report.agreement
     alpha = "n/a" if ag.alpha is None else f"{ag.alpha:.3f}"
-    _say(
+    say(
         f"  agreement: Krippendorff's alpha {alpha} on {ag.units} claims; kappa {ag.pairwise_kappa}"
     )
     for name in ag.annotators:
-        _say(f"  {name}: " + "  ".join(f"{s} {ag.per_annotator[name].get(s, 0)}" for s in stances))
+        say(f"  {name}: " + "  ".join(f"{s} {ag.per_annotator[name].get(s, 0)}" for s in stances))
     if report.ties_left_out:
         ties = report.ties_left_out
         shown = ", ".join(ties[:5]) + (", …" if len(ties) > 5 else "")
-        _say(f"  {len(ties)} ties left out (no adjudication; all in the report): {shown}")
+        say(f"  {len(ties)} ties left out (no adjudication; all in the report): {shown}")
     if report.unknown_claim_ids:
-        _say(f"  {report.unknown_claim_ids} annotated claim ids are not in the claims file")
+        say(f"  {report.unknown_claim_ids} annotated claim ids are not in the claims file")
 
 
 def publish(args: argparse.Namespace) -> int:
@@ -118,10 +114,10 @@ def publish(args: argparse.Namespace) -> int:
         )
     visibility = "private" if args.private else "public"
     if args.dry_run:
-        _say(f"dry run: privacy gate passed; would upload to {args.repo_id} ({visibility}):")
+        say(f"dry run: privacy gate passed; would upload to {args.repo_id} ({visibility}):")
         for item in files:
             print(f"{item.path}\t{item.size}")
         return 0
     commit = upload(dataset_dir, args.repo_id, private=args.private)
-    _say(f"uploaded {len(files)} files to {args.repo_id} ({visibility}): {commit}")
+    say(f"uploaded {len(files)} files to {args.repo_id} ({visibility}): {commit}")
     return 0

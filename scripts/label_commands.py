@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -15,14 +14,11 @@ from dataset.claims_io import read_claims
 from dataset.errors import InputError
 from labeling import client as ls
 from labeling import server
-from labeling.claims_io import read_predictions
+from labeling.predictions_io import read_predictions
 from labeling.push import push
 from labeling.schema import load_schema
 from labeling.snapshot import Pseudonyms, TaskProblem, records_from_tasks, write_snapshot
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+from scripts.console import say
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
@@ -36,16 +32,16 @@ def server_start(args: argparse.Namespace) -> int:
     data_dir = data_dir_of(args)
     url, credentials = server.start(data_dir, port=args.port)
     print(url)
-    _say(f"Label Studio is running at {url} (127.0.0.1 only)")
-    _say(f"login and API token: {credentials} (readable by you only)")
-    _say(f"stop it with: stancebank server stop --data-dir {data_dir}")
+    say(f"Label Studio is running at {url} (127.0.0.1 only)")
+    say(f"login and API token: {credentials} (readable by you only)")
+    say(f"stop it with: stancebank server stop --data-dir {data_dir}")
     return 0
 
 
 def server_stop(args: argparse.Namespace) -> int:
     data_dir = data_dir_of(args)
     stopped = server.stop(data_dir)
-    _say("Label Studio stopped" if stopped else f"no server was running from {data_dir}")
+    say("Label Studio stopped" if stopped else f"no server was running from {data_dir}")
     return 0
 
 
@@ -54,7 +50,7 @@ def server_status(args: argparse.Namespace) -> int:
     if url:
         print(url)
         return 0
-    _say("not running")
+    say("not running")
     return 3
 
 
@@ -76,7 +72,7 @@ def label_push(args: argparse.Namespace) -> int:
     )
     bar.close()
     verb = "created" if report.project_created else "reused"
-    _say(
+    say(
         f"project '{args.project}' (id {report.project_id}, {verb}): {report.imported} new "
         f"tasks, {report.already_there} already there, {report.skipped_non_arguments} "
         f"non-argument units skipped, {report.predictions_added} pre-annotations added"
@@ -109,12 +105,12 @@ def label_pull(args: argparse.Namespace) -> int:
     per_annotator = Counter(r["annotator"] for r in records if not r["was_cancelled"])
     cancelled = sum(r["was_cancelled"] for r in records)
     claims = len({r["claim_id"] for r in records})
-    _say(
+    say(
         f"wrote {path}: {len(records)} annotations of {claims} claims "
         f"({cancelled} cancelled, {skipped} tasks without claim_id skipped)"
     )
     for annotator, count in sorted(per_annotator.items()):
-        _say(f"  {annotator}: {count}")
+        say(f"  {annotator}: {count}")
     print(path)
     return 0
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
 from dataset.errors import InputError
 from dataset.jsonl import atomic_write_text, write_jsonl
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+from scripts.console import say
 
 
 def train(args: argparse.Namespace) -> int:
@@ -32,17 +28,17 @@ def train(args: argparse.Namespace) -> int:
         probe_epochs=args.probe_epochs,
     )
     metrics = train_and_report(Path(args.dataset_dir), Path(args.out), options, cv=not args.no_cv)
-    _say(f"wrote {args.out}")
+    say(f"wrote {args.out}")
     if "test" in metrics:
         test = metrics["test"]
-        _say(f"  test: macro-F1 {test['macro_f1']:.3f} (95% CI {test['macro_f1_ci95']}), "
+        say(f"  test: macro-F1 {test['macro_f1']:.3f} (95% CI {test['macro_f1_ci95']}), "
              f"accuracy {test['accuracy']:.3f}, n {test['n']}")  # fmt: skip
     for name, row in metrics["baselines"].items():
         cv = row.get("cv")
         cv_text = f"  CV {cv['macro_f1_mean']:.3f} ± {cv['macro_f1_std']:.3f}" if cv else ""
         test_f1 = row.get("test_macro_f1")
         test_text = "" if test_f1 is None else f"test {test_f1:.3f}"
-        _say(f"  {name:34s} {test_text}{cv_text}")
+        say(f"  {name:34s} {test_text}{cv_text}")
     return 0
 
 
@@ -62,7 +58,7 @@ def predict(args: argparse.Namespace) -> int:
         [c["claim_id"] for c in claims], probs, classifier.labels, version=classifier.version
     )
     write_jsonl(args.out, records)
-    _say(f"wrote {len(records)} predictions to {args.out}")
+    say(f"wrote {len(records)} predictions to {args.out}")
     return 0
 
 
@@ -102,7 +98,7 @@ def evaluate(args: argparse.Namespace) -> int:
                                      predictions.scores or [None] * len(predicted), strict=True)
         ]  # fmt: skip
         write_jsonl(out / "predictions.jsonl", rows)
-        _say(f"wrote report.md, confusion_matrix.png and predictions.jsonl to {out}")
+        say(f"wrote report.md, confusion_matrix.png and predictions.jsonl to {out}")
     return 0
 
 
@@ -114,7 +110,7 @@ def report(args: argparse.Namespace) -> int:
     datasets.disable_progress_bars()
     data = write_report(Path(args.dataset_dir), Path(args.predictions), Path(args.out),
                         split=args.split)  # fmt: skip
-    _say(f"wrote {args.out}: {data['n_claims']} claims, {len(data['disagreements'])} "
+    say(f"wrote {args.out}: {data['n_claims']} claims, {len(data['disagreements'])} "
          f"disagreements between model and annotators")  # fmt: skip
     print(Path(args.out).resolve())
     return 0

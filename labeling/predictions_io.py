@@ -1,4 +1,4 @@
-"""Reading predictions JSONL for a push, checked line by line (claims: dataset.claims_io)."""
+"""Reading a predictions JSONL for a push (as pre-annotations), checked line by line."""
 
 from __future__ import annotations
 
