@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dataset.annotations_io import Adjudication, Annotation
+from stancebank.dataset.annotations_io import Adjudication, Annotation
 
 
 @dataclass(frozen=True)

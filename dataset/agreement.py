@@ -13,7 +13,7 @@ import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
-from dataset.annotations_io import Annotation
+from stancebank.dataset.annotations_io import Annotation
 
 
 @dataclass

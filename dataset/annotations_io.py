@@ -1,15 +1,40 @@
-"""Reading annotation snapshots and the adjudication file, checked line by line."""
+"""An annotations folder: the one reader and writer of its snapshots (``snapshot-*.jsonl``,
+one new file per pull, never overwritten), its annotator pseudonyms (``annotators.json``,
+never published) and its adjudication file, checked line by line."""
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypedDict
 
-from dataset.errors import InputError
-from dataset.jsonl import read_jsonl
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.jsonl import atomic_write_text, dumps_jsonl, read_jsonl
 
 SNAPSHOT_GLOB = "snapshot-*.jsonl"
 ADJUDICATION_FILE = "adjudication.jsonl"
+ANNOTATORS_FILE = "annotators.json"
+
+
+class AnnotationRecord(TypedDict):
+    """One record of an annotations snapshot (see DESIGN.md)."""
+
+    claim_id: str
+    annotator: str
+    stance: str | None
+    aspects: list[str]
+    rationale: str
+    created_at: str | None
+    updated_at: str | None
+    lead_time: float | None
+    was_cancelled: bool
+    ls_project_id: int | None
+    ls_task_id: int
+    ls_annotation_id: int
 
 
 @dataclass(frozen=True)
@@ -93,3 +118,47 @@ def read_adjudication(directory: str | Path, *, stances: tuple[str, ...]) -> lis
             raise InputError(path, f"unknown stance '{record.get('stance')}'", line=line)
         decisions.append(Adjudication(record["claim_id"], record["stance"], record.get("note", "")))
     return decisions
+
+
+class Pseudonyms:
+    """Stable ``A1``, ``A2``, … per annotator, persisted in a mapping file."""
+
+    def __init__(self, mapping: dict[str, str] | None = None) -> None:
+        self.mapping = dict(mapping or {})
+
+    @classmethod
+    def load(cls, directory: Path) -> Pseudonyms:
+        path = directory / ANNOTATORS_FILE
+        return cls(json.loads(path.read_text(encoding="utf-8")) if path.exists() else None)
+
+    def save(self, directory: Path) -> None:
+        atomic_write_text(directory / ANNOTATORS_FILE, json.dumps(self.mapping, indent=1) + "\n")
+
+    def __call__(self, key: str) -> str:
+        if key not in self.mapping:
+            self.mapping[key] = f"A{len(self.mapping) + 1}"
+        return self.mapping[key]
+
+
+def write_snapshot(
+    directory: Path, records: Iterable[AnnotationRecord], *, now: datetime | None = None
+) -> Path:
+    """A new ``snapshot-<UTC time>.jsonl`` in ``directory``; never replaces an existing file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    body = dumps_jsonl(records)
+    # "_2" sorts after "." so a listing by name is in pull order.
+    for suffix in ["", *(f"_{n}" for n in range(2, 1000))]:
+        path = directory / f"snapshot-{stamp}{suffix}.jsonl"
+        if path.exists():
+            continue
+        tmp = directory / f".{path.name}.tmp"
+        atomic_write_text(tmp, body)
+        try:
+            os.link(tmp, path)  # fails if another pull took the name meanwhile
+        except FileExistsError:
+            continue
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
+    raise FileExistsError(f"too many snapshots named snapshot-{stamp}* in {directory}")

@@ -1,12 +1,13 @@
-"""Reading answers.jsonl back, checking each record has what segmentation needs."""
+"""answers.jsonl: the one reader (checking each record has what segmentation needs) and writer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from dataset.errors import InputError
-from dataset.interview.records import Answer
-from dataset.jsonl import read_jsonl
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.interview.records import Answer
+from stancebank.dataset.jsonl import read_jsonl, write_jsonl
 
 REQUIRED = ("answer_id", "question_id", "document_id", "respondent", "question", "text")
 
@@ -26,3 +27,8 @@ def read_answers(path: str | Path) -> list[Answer]:
     if not answers:
         raise InputError(path, "no answers in the file")
     return answers
+
+
+def write_answers(path: str | Path, answers: Iterable[Answer]) -> None:
+    """Atomically write answer records as JSONL."""
+    write_jsonl(path, answers)

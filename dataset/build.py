@@ -12,14 +12,15 @@ from typing import Any
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value
 
-from dataset.aggregate import ClaimLabel, aggregate, latest_per_annotator
-from dataset.agreement import AgreementReport, agreement_report
-from dataset.annotations_io import Adjudication, Annotation
-from dataset.errors import InputError
-from dataset.labels import LabelNames
-from dataset.splits import SPLITS, grouped_splits
+from stancebank.dataset.aggregate import ClaimLabel, aggregate, latest_per_annotator
+from stancebank.dataset.agreement import AgreementReport, agreement_report
+from stancebank.dataset.annotations_io import Adjudication, Annotation
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.options import GROUP_BY, BuildOptions
+from stancebank.dataset.schema import LabelNames
+from stancebank.dataset.splits import SPLITS, grouped_splits
 
-GROUP_KEYS = {"answer": "answer_id", "respondent": "respondent", "document": "document_id"}
+GROUP_KEYS = dict(zip(GROUP_BY, ("answer_id", "respondent", "document_id"), strict=True))
 
 
 def features_for(labels: LabelNames) -> Features:
@@ -42,16 +43,6 @@ def features_for(labels: LabelNames) -> Features:
             "adjudicated": Value("bool"),
         }
     )
-
-
-@dataclass
-class BuildOptions:
-    group_by: str = "answer"
-    """What no split may divide: ``answer`` (default), ``respondent`` or ``document``."""
-    seed: int = 13
-    """Seed of the split; the same inputs and seed give the same splits."""
-    validation: float = 0.15
-    test: float = 0.15
 
 
 @dataclass

@@ -10,10 +10,10 @@ from pathlib import Path
 from datasets import DatasetDict
 from huggingface_hub import DatasetCardData
 
-from dataset.build import BuildReport
-from dataset.errors import InputError
-from dataset.labels import LabelNames
-from dataset.splits import SPLITS
+from stancebank.dataset.build import BuildReport
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.schema import LabelNames
+from stancebank.dataset.splits import SPLITS
 
 
 @dataclass
@@ -90,6 +90,12 @@ def card_metadata(splits: DatasetDict, report: BuildReport, info: CardInfo) -> D
     )
 
 
+def _names(stances: tuple[str, ...]) -> str:
+    """``**a**, **b** or **c**``."""
+    bold = [f"**{s}**" for s in stances]
+    return bold[0] if len(bold) == 1 else ", ".join(bold[:-1]) + f" or {bold[-1]}"
+
+
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
@@ -148,9 +154,9 @@ def render_card(
 
 # {info.pretty_name}
 
-Claims from interview answers, each labelled for its stance toward surveillance: does it
-present a **benefit**, a **harm**, both (**mixed**), or neither (**neutral**)? Built with
-stancebank from the sources and annotation snapshots named below.
+Claims from interview answers, each labelled for its stance toward surveillance:
+{_names(labels.stances)} (defined under "Composition").
+Built with stancebank from the sources and annotation snapshots named below.
 
 ## Motivation
 

@@ -1,4 +1,5 @@
-"""Reading claims.jsonl, checked line by line, and rebuilding answers from their units."""
+"""claims.jsonl: the one reader (checked line by line) and writer, and answers rebuilt from
+their units."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dataset.errors import InputError
-from dataset.jsonl import read_jsonl
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.jsonl import read_jsonl, write_jsonl
 
 CLAIM_FIELDS = {
     "claim_id": str, "answer_id": str, "question_id": str, "document_id": str,
@@ -17,6 +18,7 @@ CLAIM_FIELDS = {
 
 
 def read_claims(path: str | Path) -> list[dict[str, Any]]:
+    """Claim records from ``path``; InputError naming the line of the first bad one."""
     claims, seen = [], set()
     for line, record in read_jsonl(path):
         bad = [k for k, kind in CLAIM_FIELDS.items() if not isinstance(record.get(k), kind)]
@@ -29,6 +31,11 @@ def read_claims(path: str | Path) -> list[dict[str, Any]]:
     if not claims:
         raise InputError(path, "no claims in the file")
     return claims
+
+
+def write_claims(path: str | Path, claims: Iterable[Mapping[str, Any]]) -> None:
+    """Atomically write claim records as JSONL."""
+    write_jsonl(path, claims)
 
 
 def answer_texts(claims: Iterable[Mapping[str, Any]]) -> dict[str, str]:

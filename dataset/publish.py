@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from datasets import load_from_disk
-
-from dataset.errors import InputError
-from dataset.privacy import Finding, find_kinds, name_patterns, scan_rows
-from dataset.splits import SPLITS
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.privacy import Finding, find_kinds, name_patterns, scan_rows
+from stancebank.dataset.release import CARD_FILE, read_release
+from stancebank.dataset.splits import SPLITS
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class UploadFile:
 
 
 def files_to_upload(dataset_dir: Path) -> list[UploadFile]:
-    files = [dataset_dir / "README.md", *sorted((dataset_dir / "data").glob("*.parquet"))]
+    files = [dataset_dir / CARD_FILE, *sorted((dataset_dir / "data").glob("*.parquet"))]
     if not files[0].exists() or len(files) == 1:
         raise InputError(
             dataset_dir, "not a stancebank dataset (README.md or data/*.parquet missing)"
@@ -34,16 +33,13 @@ def files_to_upload(dataset_dir: Path) -> list[UploadFile]:
 
 
 def privacy_findings(dataset_dir: Path, names: Iterable[str]) -> list[Finding]:
-    try:
-        splits = load_from_disk(str(dataset_dir))
-    except FileNotFoundError:
-        raise InputError(dataset_dir, "not a dataset saved by 'stancebank build'") from None
+    splits = read_release(dataset_dir)
     names = sorted(set(names))
     findings: list[Finding] = []
     for split in SPLITS:
         if split in splits:
             findings.extend(scan_rows(splits[split], names=names))
-    card = (dataset_dir / "README.md").read_text(encoding="utf-8")
+    card = (dataset_dir / CARD_FILE).read_text(encoding="utf-8")
     patterns = name_patterns(names)
     findings.extend(
         Finding("README.md", f"line {n}", kind)

@@ -21,7 +21,7 @@ from typing import TypedDict
 
 import sentencex
 
-from dataset.interview.records import Answer
+from stancebank.dataset.interview.records import Answer
 
 
 class Claim(TypedDict):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from dataset.errors import InputError
+from stancebank.dataset.errors import InputError
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _MAX_CHAOS = 0.2  # charset-normalizer's "mess" ratio above which text is noise

@@ -18,8 +18,8 @@ import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
-from labeling import server
-from labeling.server import ServerError
+from stancebank.labeling import server
+from stancebank.labeling.server import ServerError
 
 BATCH_SIZE = 1000
 PAGE_SIZE = 1000

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 from xml.sax.saxutils import quoteattr
 
-from labeling.schema import Schema
+from stancebank.dataset.schema import Schema
 
 CLAIM_TAG = "claim"
 ANSWER_TAG = "answer"

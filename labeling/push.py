@@ -3,16 +3,19 @@ the server does not hold yet. Nothing on the server is altered or deleted."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from label_studio_sdk import LabelStudio
 
-from dataset.claims_io import answer_texts
-from labeling import client as ls
-from labeling.ls_contract import label_config, task_for
-from labeling.schema import Schema
+from stancebank.dataset.claims_io import answer_texts
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.predictions_io import Prediction
+from stancebank.dataset.schema import Schema
+from stancebank.labeling import client as ls
+from stancebank.labeling.ls_contract import label_config, prediction_for, task_for
 
 
 @dataclass
@@ -24,6 +27,20 @@ class PushReport:
     already_there: int
     imported: int
     predictions_added: int
+
+
+def preannotations(
+    predictions: Iterable[Prediction], schema: Schema, *, source: Path
+) -> dict[str, dict[str, Any]]:
+    """``{claim_id: Label Studio prediction}``; the model version is the line's
+    ``model_version``, else the predictions file's name."""
+    prepared: dict[str, dict[str, Any]] = {}
+    for p in predictions:
+        if p.key is None:
+            raise InputError(source, "prediction lacks 'claim_id'", line=p.line)
+        version = p.model_version or source.stem
+        prepared[p.key] = prediction_for(schema, p.label, score=p.score, model_version=version)
+    return prepared
 
 
 def select_claims(

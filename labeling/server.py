@@ -53,6 +53,14 @@ def default_data_dir() -> Path:
     return Path(base) / "stancebank" / "label-studio"
 
 
+def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
+    """``data_dir``, else ``$STANCEBANK_LS_DATA_DIR``, else :func:`default_data_dir`."""
+    if data_dir:
+        return Path(data_dir)
+    env = os.environ.get("STANCEBANK_LS_DATA_DIR")
+    return Path(env) if env else default_data_dir()
+
+
 def default_venv() -> Path:
     if env := os.environ.get("STANCEBANK_LS_VENV"):
         return Path(env)

@@ -60,11 +60,13 @@ def model_card(metrics: dict, *, dataset_name: str, base_is_default: bool) -> st
     )
     training = metrics["training"]
     extras = ", ".join(f"{k}: {v}" for k, v in training["extra_examples"].items()) or "none"
+    names = metrics["labels"]
+    labels = ", ".join(f"`{n}`" for n in names[:-1]) + f" or `{names[-1]}`"
     body = f"""
 # stancebank stance baseline
 
-Classifies one claim about surveillance as `benefit`, `harm`, `mixed` or `neutral`
-(labels in `config.json`'s `id2label`). Input: the claim text alone.
+Classifies one claim about surveillance as {labels} (in `config.json`'s `id2label`).
+Input: the claim text alone.
 
 ```python
 from transformers import pipeline

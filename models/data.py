@@ -1,13 +1,15 @@
-"""Labelled examples from a dataset directory or a labelled CSV / JSONL file."""
+"""Labelled examples for training and evaluation, from a dataset folder (through
+:mod:`stancebank.dataset.release`) or a labelled CSV / JSONL file."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dataset.errors import InputError
-from dataset.jsonl import read_jsonl
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.jsonl import read_jsonl
 
 
 @dataclass
@@ -21,15 +23,23 @@ class Examples:
     label_names: list[str] = field(default_factory=list)
     """All class names known to the source (ClassLabel order for datasets)."""
 
+    def only(self, labels: Sequence[str]) -> Examples:
+        """The examples labelled with one of ``labels``, in order."""
+        keep = [i for i, label in enumerate(self.labels) if label in labels]
+        return Examples(
+            texts=[self.texts[i] for i in keep],
+            labels=[self.labels[i] for i in keep],
+            ids=[self.ids[i] for i in keep],
+            groups=[self.groups[i] for i in keep] if self.groups else [],
+            label_names=list(self.label_names),
+        )
+
 
 def load_splits(dataset_dir: str | Path) -> dict[str, Examples]:
     """Every split of a dataset saved by ``stancebank build``, read once."""
-    from datasets import load_from_disk
+    from stancebank.dataset.release import read_release
 
-    try:
-        splits = load_from_disk(str(dataset_dir))
-    except FileNotFoundError:
-        raise InputError(dataset_dir, "not a dataset saved by 'stancebank build'") from None
+    splits = read_release(dataset_dir)
     return {name: _examples(rows) for name, rows in splits.items()}
 
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dataset.errors import InputError
-from dataset.jsonl import read_jsonl
-from models.data import Examples
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.predictions_io import by_key, read_predictions
+from stancebank.models.data import Examples
 
 
 @dataclass
@@ -33,29 +33,22 @@ def restrict(predictions: Predictions, allowed: Sequence[str]) -> list[str]:
 
 def predictions_from_file(path: Path, examples: Examples) -> Predictions:
     """Match a predictions JSONL to the examples by ``claim_id`` (or ``id``), else by text."""
-    by_id: dict[str, dict] = {}
-    by_text: dict[str, dict] = {}
-    for line, record in read_jsonl(path):
-        if not isinstance(record.get("label"), str):
-            raise InputError(path, "prediction lacks 'label'", line=line)
-        key = record.get("claim_id") or record.get("id")
-        if key is not None:
-            by_id[str(key)] = record
-        if isinstance(record.get("text"), str):
-            by_text[record["text"]] = record
+    records = read_predictions(path)
+    by_id = by_key(records)
+    by_text = {p.text: p for p in records if p.text is not None}
     labels, scores = [], []
     for example_id, text in zip(examples.ids, examples.texts, strict=True):
-        record = by_id.get(example_id) or by_text.get(text)
-        if record is None:
+        prediction = by_id.get(example_id) or by_text.get(text)
+        if prediction is None:
             raise InputError(path, f"no prediction for '{example_id}'")
-        labels.append(record["label"])
-        scores.append(record.get("scores") or None)
+        labels.append(prediction.label)
+        scores.append(prediction.scores)
     has_scores = all(s is not None for s in scores)
     return Predictions(labels, scores if has_scores else None)
 
 
 def predictions_from_model(model: str, examples: Examples) -> Predictions:
-    from models.predict import load_classifier, predict_proba
+    from stancebank.models.predict import load_classifier, predict_proba
 
     try:
         classifier = load_classifier(model)
@@ -79,7 +72,7 @@ def predict_examples(model: str, examples: Examples) -> Predictions:
 def evaluation_labels(
     examples: Examples, predictions: Predictions, only: Sequence[str] | None
 ) -> list[str]:
-    from models.metrics import present_labels
+    from stancebank.models.metrics import present_labels
 
     if only:
         return list(only)

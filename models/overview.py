@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dataset.errors import InputError
-from dataset.jsonl import atomic_write_text, read_jsonl
-from models.report import confusion_figure, pyplot
-
-COLOURS = {"benefit": "#2a9d8f", "harm": "#d1495b", "mixed": "#edae49", "neutral": "#9aa5b1"}
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.jsonl import atomic_write_text
+from stancebank.dataset.predictions_io import by_key, read_predictions
+from stancebank.dataset.release import read_build_report, read_release
+from stancebank.dataset.schema import load_schema
+from stancebank.models.report import confusion_figure, pyplot
 
 
 def _png(fig) -> str:
@@ -36,7 +36,13 @@ def stance_by_question_chart(rows: Sequence[dict], stances: Sequence[str]) -> st
     bottom = [0] * len(keys)
     for stance in stances:
         values = [counts[(q, resp, stance)] for q, resp in keys]
-        ax.bar(range(len(keys)), values, bottom=bottom, color=COLOURS.get(stance), label=stance)
+        ax.bar(
+            range(len(keys)),
+            values,
+            bottom=bottom,
+            color=load_schema().colours.get(stance),
+            label=stance,
+        )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(keys)), [f"Q{q}\n{resp}" for q, resp in keys], fontsize=8)
     ax.set_ylabel("claims")
@@ -83,7 +89,7 @@ def overview_data(
     top: int = 5,
 ) -> dict[str, Any]:
     """Everything the page shows, as plain data (tested without a browser)."""
-    from models.metrics import classification_metrics, present_labels
+    from stancebank.models.metrics import classification_metrics, present_labels
 
     questions: dict[int, str] = {}
     respondents = sorted({r["respondent"] for r in rows})
@@ -104,7 +110,7 @@ def overview_data(
     confident = {
         stance: sorted((r for r in predicted if r["predicted"] == stance),
                        key=lambda r: -r["score"])[:top]
-        for stance in ("benefit", "harm")
+        for stance in load_schema().polar_values
     }  # fmt: skip
     disagreements = sorted(
         (r for r in predicted if r["predicted"] != r["stance"]), key=lambda r: -r["score"]
@@ -134,13 +140,7 @@ def overview_data(
 
 
 def load_rows(dataset_dir: Path) -> tuple[list[dict], dict, list[str]]:
-    from datasets import load_from_disk
-
-    try:
-        splits = load_from_disk(str(dataset_dir))
-        report = json.loads((dataset_dir / "build_report.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(dataset_dir, "not a dataset written by 'stancebank build'") from None
+    splits, report = read_release(dataset_dir), read_build_report(dataset_dir)
     rows = []
     for name, split in splits.items():
         names = split.features["stance"].names
@@ -153,13 +153,14 @@ def load_rows(dataset_dir: Path) -> tuple[list[dict], dict, list[str]]:
     return rows, report, list(names)
 
 
-def load_predictions(path: Path) -> dict[str, dict]:
-    predictions = {}
-    for line, record in read_jsonl(path):
-        if not isinstance(record.get("claim_id"), str) or not isinstance(record.get("label"), str):
-            raise InputError(path, "prediction lacks claim_id or label", line=line)
-        record.setdefault("scores", {record["label"]: 1.0})
-        predictions[record["claim_id"]] = record
+def load_predictions(path: Path, stances: Sequence[str]) -> dict[str, dict]:
+    """``{claim_id: {label, scores}}`` of a predictions file (a score of 1 when it has none)."""
+    predictions = {
+        key: {"label": p.label, "scores": p.scores or {p.label: p.score}}
+        for key, p in by_key(read_predictions(path, labels=stances)).items()
+    }
+    if not predictions:
+        raise InputError(path, "no prediction names its claim_id")
     return predictions
 
 
@@ -167,7 +168,9 @@ def write_report(dataset_dir: Path, predictions_path: Path, out: Path, *, split:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     rows, report, stances = load_rows(dataset_dir)
-    data = overview_data(rows, load_predictions(predictions_path), report, stances, split=split)
+    data = overview_data(
+        rows, load_predictions(predictions_path, stances), report, stances, split=split
+    )
     charts = {
         "by_question": stance_by_question_chart(rows, stances),
         "distribution": distribution_chart(report["label_counts"], stances),
@@ -182,7 +185,7 @@ def write_report(dataset_dir: Path, predictions_path: Path, out: Path, *, split:
         autoescape=select_autoescape(["html"]),
     )
     page = env.get_template("report.html").render(
-        data=data, charts=charts, stances=stances, colours=COLOURS,
+        data=data, charts=charts, stances=stances, colours=load_schema().colours,
         dataset=dataset_dir.name, predictions=predictions_path.name,
     )  # fmt: skip
     atomic_write_text(out, page)

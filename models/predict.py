@@ -25,9 +25,6 @@ class Classifier:
     version: str
 
 
-PRECISIONS = ("auto", "fp32", "bf16")
-
-
 def bf16_is_fast() -> bool:
     """True on CPUs with native bfloat16 matrix units (AVX512-BF16 / AMX) via oneDNN."""
     import torch
@@ -93,21 +90,3 @@ def predict_proba(
             probs[batch] = torch.softmax(logits.float(), dim=-1).numpy()
             progress(len(batch))
     return probs
-
-
-def prediction_records(
-    ids: Sequence[str], probs: np.ndarray, labels: Sequence[str], *, version: str
-) -> list[dict]:
-    """``{claim_id, label, scores, model_version}`` per example."""
-    records = []
-    for claim_id, row in zip(ids, probs, strict=True):
-        scores = {label: round(float(p), 6) for label, p in zip(labels, row, strict=True)}
-        records.append(
-            {
-                "claim_id": claim_id,
-                "label": labels[int(np.argmax(row))],
-                "scores": scores,
-                "model_version": version,
-            }
-        )
-    return records

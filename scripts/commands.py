@@ -1,81 +1,44 @@
-"""One small function per subcommand: read inputs, call the packages, write outputs."""
+"""Handlers of the dataset stage's commands: call :mod:`stancebank.dataset.api`, print the
+result."""
 
 from __future__ import annotations
 
 import argparse
-from collections import Counter
-from pathlib import Path
 
-from tqdm import tqdm
-
-from dataset.answers_io import read_answers
-from dataset.errors import InputError
-from dataset.interview import ingest_files
-from dataset.jsonl import write_jsonl
-from dataset.segment import segment_answer
-from scripts.console import say
+from stancebank import console
+from stancebank.console import say
+from stancebank.dataset import api
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.options import BuildOptions
 
 
 def ingest(args: argparse.Namespace) -> int:
-    answers = ingest_files(
-        tqdm(args.files, desc="ingest", unit="file", disable=None), fmt=args.format
+    result = api.ingest(
+        files=args.files, out=args.out, format=args.format, progress=console.progress()
     )
-    write_jsonl(args.out, answers)
-    documents = len({a["document_id"] for a in answers})
-    say(f"wrote {len(answers)} answers from {documents} document(s) to {args.out}")
+    say(f"wrote {result.answers} answers from {result.documents} document(s) to {args.out}")
     return 0
 
 
 def segment(args: argparse.Namespace) -> int:
-    answers = read_answers(args.answers)
-    claims = [
-        claim
-        for answer in tqdm(answers, desc="segment", unit="answer", disable=None)
-        for claim in segment_answer(answer)
-    ]
-    write_jsonl(args.out, claims)
-    kinds = Counter(claim["unit"] for claim in claims)
+    result = api.segment(answers=args.answers, out=args.out, progress=console.progress())
     say(
-        f"wrote {len(claims)} units ({kinds['claim']} claims, {kinds['non_argument']} "
-        f"non-argument) from {len(answers)} answers to {args.out}"
+        f"wrote {result.claims + result.non_arguments} units ({result.claims} claims, "
+        f"{result.non_arguments} non-argument) from {result.answers} answers to {args.out}"
     )
     return 0
 
 
 def build(args: argparse.Namespace) -> int:
-    import datasets
+    from stancebank.dataset.schema import label_names
 
-    from dataset.annotations_io import read_adjudication, read_snapshots
-    from dataset.build import BuildOptions, dataset_from
-    from dataset.card import CardInfo, render_card
-    from dataset.claims_io import answer_texts, read_claims
-    from dataset.labels import label_names
-    from dataset.release import write_release
-
-    datasets.disable_progress_bars()  # our own summary says what was written
-    labels = label_names()
-    claims = read_claims(args.claims)
-    annotations = read_snapshots(args.annotations, stances=labels.stances, aspects=labels.aspects)
-    adjudications = read_adjudication(args.annotations, stances=labels.stances)
-    contexts = answer_texts(claims)
-    if args.answers:
-        contexts.update({a["answer_id"]: a["text"] for a in read_answers(args.answers)})
-    options = BuildOptions(group_by=args.group_by, seed=args.seed)
-    splits, report = dataset_from(
-        claims, annotations, labels, contexts=contexts, adjudications=adjudications,
-        options=options, annotations_source=args.annotations,
+    result = api.build_release(
+        claims=args.claims, annotations=args.annotations, out=args.out, answers=args.answers,
+        options=BuildOptions(group_by=args.group_by, seed=args.seed),
     )  # fmt: skip
-    if not sum(report.rows.values()):
-        raise InputError(args.annotations, "no claim has a stance yet; nothing to build")
-    card = render_card(splits, report, labels, CardInfo.load(Path(args.annotations) / "card.json"))
-    out = write_release(args.out, splits, card, report.to_dict())
-    _print_build_summary(out, report, labels.stances)
-    return 0
-
-
-def _print_build_summary(out, report, stances) -> None:
+    report, stances = result.report, label_names().stances
     rows = " ".join(f"{name} {n}" for name, n in report.rows.items())
-    say(f"wrote {out}: {rows}")
+    say(f"wrote {result.out}: {rows}")
     for name, counts in report.label_counts.items():
         say(f"  {name:10s} " + "  ".join(f"{s} {counts[s]}" for s in stances))
     ag = report.agreement
@@ -91,33 +54,25 @@ def _print_build_summary(out, report, stances) -> None:
         say(f"  {len(ties)} ties left out (no adjudication; all in the report): {shown}")
     if report.unknown_claim_ids:
         say(f"  {report.unknown_claim_ids} annotated claim ids are not in the claims file")
+    return 0
 
 
 def publish(args: argparse.Namespace) -> int:
-    import datasets
-
-    from dataset.privacy import names_in
-    from dataset.publish import files_to_upload, privacy_findings, read_names, upload
-
-    datasets.disable_progress_bars()
-    dataset_dir = Path(args.dataset_dir)
-    files = files_to_upload(dataset_dir)
-    names = read_names(args.deny_list)
-    if args.answers:
-        names |= names_in(a.get("context", "") for a in read_answers(args.answers))
-    findings = privacy_findings(dataset_dir, names)
-    if findings:
-        for f in findings:
+    try:
+        result = api.publish(
+            dataset_dir=args.dataset_dir, repo_id=args.repo_id, private=args.private,
+            dry_run=args.dry_run, deny_lists=args.deny_list, answers=args.answers,
+        )  # fmt: skip
+    except api.PrivacyGateError as gate:
+        for f in gate.findings:
             print(f"{f.row_id}\t{f.field}\t{f.kind}")
-        raise InputError(
-            dataset_dir, f"privacy gate: {len(findings)} finding(s) listed above; nothing uploaded"
-        )
-    visibility = "private" if args.private else "public"
-    if args.dry_run:
-        say(f"dry run: privacy gate passed; would upload to {args.repo_id} ({visibility}):")
-        for item in files:
+        message = f"privacy gate: {len(gate.findings)} finding(s) listed above; nothing uploaded"
+        raise InputError(gate.path, message) from None
+    visibility = "private" if result.private else "public"
+    if not result.uploaded:
+        say(f"dry run: privacy gate passed; would upload to {result.repo_id} ({visibility}):")
+        for item in result.files:
             print(f"{item.path}\t{item.size}")
         return 0
-    commit = upload(dataset_dir, args.repo_id, private=args.private)
-    say(f"uploaded {len(files)} files to {args.repo_id} ({visibility}): {commit}")
+    say(f"uploaded {len(result.files)} files to {result.repo_id} ({visibility}): {result.commit}")
     return 0

@@ -27,7 +27,7 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_answers():
-    from dataset.interview import ingest_files
+    from stancebank.dataset.interview import ingest_files
 
     return ingest_files([SEED])
 
@@ -38,8 +38,8 @@ def tiny_dataset(tmp_path_factory, seed_answers):
     enough rows to train and evaluate on), built by the real ``stancebank build``."""
     import json
 
-    from dataset.segment import segment_answers
-    from scripts.cli import main
+    from stancebank.cli import main
+    from stancebank.dataset.segment import segment_answers
 
     root = tmp_path_factory.mktemp("tiny")
     claims = [c for c in segment_answers(seed_answers) if c["unit"] == "claim"]
@@ -70,8 +70,8 @@ def tiny_model(tmp_path_factory, tiny_dataset):
     """A real fine-tuned model: one epoch from the offline all-MiniLM-L6-v2."""
     from pathlib import Path
 
-    from models.train import TrainOptions
-    from models.workflow import train_and_report
+    from stancebank.models.train import TrainOptions
+    from stancebank.models.workflow import train_and_report
 
     out = tmp_path_factory.mktemp("model") / "model"
     options = TrainOptions(epochs=1, seed=3, team_examples="", max_length=64)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from scripts.cli import main
+from stancebank.cli import main
 from tests.conftest import INTERVIEWS
 
 

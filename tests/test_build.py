@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from datasets import ClassLabel, load_dataset, load_from_disk
 
-from dataset.aggregate import aggregate, latest_per_annotator
-from dataset.agreement import agreement_report
-from dataset.annotations_io import Annotation
-from dataset.labels import label_names
-from dataset.splits import grouped_splits
-from scripts.cli import main
+from stancebank.cli import main
+from stancebank.dataset.aggregate import aggregate, latest_per_annotator
+from stancebank.dataset.agreement import agreement_report
+from stancebank.dataset.annotations_io import Annotation
+from stancebank.dataset.schema import label_names
+from stancebank.dataset.splits import grouped_splits
 
 LABELS = label_names()
 
@@ -62,7 +62,7 @@ def test_latest_annotation_wins_and_cancelled_are_ignored():
 
 
 def test_majority_ties_and_adjudication():
-    from dataset.annotations_io import Adjudication
+    from stancebank.dataset.annotations_io import Adjudication
 
     latest = latest_per_annotator(
         [_a("c1", "A1", "harm"), _a("c1", "A2", "harm"), _a("c1", "A3", "mixed"),

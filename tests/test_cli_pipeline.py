@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-COMMAND = [sys.executable, "-m", "scripts.cli"]
+COMMAND = [sys.executable, "-m", "stancebank.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from scripts.cli import main
+from stancebank.cli import main
 
 
 def _files(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dataset.interview import parse_file
+from stancebank.dataset.interview import parse_file
 
 
 def test_seed_has_eight_questions_times_two_respondents(seed_answers):

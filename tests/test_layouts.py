@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dataset.interview import ingest_files, parse_file
+from stancebank.dataset.interview import ingest_files, parse_file
 from tests.conftest import INTERVIEWS
 
 

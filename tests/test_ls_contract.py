@@ -8,16 +8,17 @@ from datetime import datetime, timezone
 
 import pytest
 
-from dataset.claims_io import answer_texts
-from labeling.ls_contract import (
+from stancebank.dataset.annotations_io import Pseudonyms, write_snapshot
+from stancebank.dataset.claims_io import answer_texts
+from stancebank.dataset.schema import load_schema
+from stancebank.labeling.ls_contract import (
     annotation_result,
     answer_html,
     label_config,
     parse_result,
     prediction_for,
 )
-from labeling.schema import load_schema
-from labeling.snapshot import Pseudonyms, records_from_tasks, write_snapshot
+from stancebank.labeling.snapshot import records_from_tasks
 
 SCHEMA = load_schema()
 
@@ -57,7 +58,7 @@ def test_prediction_contract():
 
 
 def test_answer_is_rebuilt_from_units_with_exact_offsets(seed_answers):
-    from dataset.segment import segment_answers
+    from stancebank.dataset.segment import segment_answers
 
     claims = list(segment_answers(seed_answers))
     texts = answer_texts(claims)
@@ -99,7 +100,7 @@ def test_snapshots_never_overwrite(tmp_path):
 
 
 def test_task_shows_respondent_and_question_number():
-    from labeling.ls_contract import task_for
+    from stancebank.labeling.ls_contract import task_for
 
     claim = {"claim_id": "d-q3-r2-abc", "answer_id": "d-q3-r2", "question_id": "d-q3",
              "document_id": "d", "respondent": "R2", "question": "Why?", "text": "Because.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.evaluate import Predictions, restrict
-from models.metrics import classification_metrics
+from stancebank.models.evaluate import Predictions, restrict
+from stancebank.models.metrics import classification_metrics
 
 
 def test_metrics_worked_out_by_hand():

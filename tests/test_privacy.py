@@ -7,8 +7,8 @@ import json
 import pytest
 from datasets import load_from_disk
 
-from dataset.privacy import find_kinds, names_in
-from scripts.cli import main
+from stancebank.cli import main
+from stancebank.dataset.privacy import find_kinds, names_in
 from tests.test_build import _build, release_inputs  # noqa: F401 (fixture)
 
 

@@ -7,11 +7,11 @@ import re
 
 from datasets import load_from_disk
 
-from dataset.aggregate import latest_per_annotator
-from dataset.annotations_io import read_adjudication, read_snapshots
-from dataset.labels import label_names
-from dataset.segment import segment_answers
-from scripts.cli import main
+from stancebank.cli import main
+from stancebank.dataset.aggregate import latest_per_annotator
+from stancebank.dataset.annotations_io import read_adjudication, read_snapshots
+from stancebank.dataset.schema import label_names
+from stancebank.dataset.segment import segment_answers
 from tests.conftest import ROOT
 
 ANNOTATIONS = ROOT / "dataset" / "annotations"

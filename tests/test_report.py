@@ -11,8 +11,8 @@ import tempfile
 
 import pytest
 
-from models.overview import overview_data
-from scripts.cli import main
+from stancebank.cli import main
+from stancebank.models.overview import overview_data
 
 STANCES = ["benefit", "harm", "mixed", "neutral"]
 
@@ -56,7 +56,7 @@ def test_report_renders_in_headless_chromium(tiny_dataset, tmp_path, seed_answer
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
         pytest.skip("chromium is not installed; apt-get install chromium")
-    from dataset.segment import segment_answers
+    from stancebank.dataset.segment import segment_answers
 
     claims = list(segment_answers(seed_answers))
     preds = tmp_path / "preds.jsonl"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataset.segment import segment_answer, unit_kind, unit_spans
-from dataset.segment_eval import locate, read_gold, score
+from stancebank.dataset.segment import segment_answer, unit_kind, unit_spans
+from stancebank.dataset.segment_eval import locate, read_gold, score
 from tests.conftest import FIXTURES
 
 GOLD = FIXTURES / "seed_gold_segmentation.txt"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataset.segment import segment_answer
+from stancebank.dataset.segment import segment_answer
 
 _WORDS = st.sampled_from(
     ["cameras", "but", "however", "Mr.", "f.eks.", "I", "think", "it", "is", "bad", "good",

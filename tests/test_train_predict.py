@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scripts.cli import main
+from stancebank.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def test_trained_folder_is_a_pipeline_ready_model(tiny_model, tiny_dataset):
 
 
 def test_predict_then_evaluate(tiny_model, tiny_dataset, tmp_path, capsys, seed_answers):
-    from dataset.segment import segment_answers
+    from stancebank.dataset.segment import segment_answers
 
     model_dir, metrics = tiny_model
     claims = tmp_path / "claims.jsonl"
@@ -61,8 +61,8 @@ def test_predict_then_evaluate(tiny_model, tiny_dataset, tmp_path, capsys, seed_
 def test_early_stopping_only_with_a_validation_split_big_enough_to_pick_an_epoch(
     tmp_path, min_validation, early
 ):
-    from models.data import Examples
-    from models.train import TrainOptions, fine_tune
+    from stancebank.models.data import Examples
+    from stancebank.models.train import TrainOptions, fine_tune
 
     names = ["benefit", "harm", "mixed", "neutral"]
     texts = ["Cameras keep us safe.", "Nothing is private any more.",

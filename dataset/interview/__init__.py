@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dataset.errors import InputError
-from dataset.interview.markdown import looks_markdown, parse_markdown
-from dataset.interview.model import FORMATS, RawDocument
-from dataset.interview.numbered import looks_numbered, parse_numbered
-from dataset.interview.qa import looks_qa, parse_qa
-from dataset.interview.records import Answer, answers_from, document_id_for
-from dataset.interview.speaker import looks_speaker, parse_speaker
-from dataset.interview.tabular import parse_csv, parse_jsonl
-from dataset.textio import read_text
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.interview.markdown import looks_markdown, parse_markdown
+from stancebank.dataset.interview.model import FORMATS, RawDocument
+from stancebank.dataset.interview.numbered import looks_numbered, parse_numbered
+from stancebank.dataset.interview.qa import looks_qa, parse_qa
+from stancebank.dataset.interview.records import Answer, answers_from, document_id_for
+from stancebank.dataset.interview.speaker import looks_speaker, parse_speaker
+from stancebank.dataset.interview.tabular import parse_csv, parse_jsonl
+from stancebank.dataset.textio import read_text
 
 # Text layouts in the order auto-detection tries them: the most specific first.
 _TEXT_LAYOUTS: dict[str, tuple[Callable[[list[str]], bool], Callable[[list[str]], RawDocument]]] = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from dataset.interview.model import RawAnswer, RawDocument
-from dataset.interview.speaker import _is_interviewer
+from stancebank.dataset.interview.model import RawAnswer, RawDocument
+from stancebank.dataset.interview.speaker import _is_interviewer
 
 _HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _NUMBER = re.compile(r"^(?:Q(?:uestion)?\s*)?\d+\s*[.):]\s*", re.I)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from dataset.interview.model import RawAnswer, RawDocument
+from stancebank.dataset.interview.model import RawAnswer, RawDocument
 
 _NUMBERED = re.compile(r"^(?P<indent>[ \t]*)(?P<number>\d{1,3})[.)]\s+(?P<text>\S.*)$")
 

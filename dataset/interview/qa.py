@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dataset.interview.model import RawAnswer, RawDocument
+from stancebank.dataset.interview.model import RawAnswer, RawDocument
 
 _QUESTION = re.compile(r"^\s*(?:Q|Question|Spørsmål|Sp)\s*\d*\s*[:.)]\s*(?P<text>.*)$", re.I)
 _ANSWER = re.compile(r"^\s*(?:A|Answer|Svar)\s*\d*\s*[:.)]\s*(?P<text>.*)$", re.I)

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TypedDict
 
-from dataset.interview.model import RawDocument
-from dataset.language import identify, identify_all
+from stancebank.dataset.interview.model import RawDocument
+from stancebank.dataset.language import identify, identify_all
 
 # Words that label a role, not a person: never treated as a name to redact on their own.
 _ROLE_WORDS = {

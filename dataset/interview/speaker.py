@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from dataset.interview.model import RawAnswer, RawDocument
+from stancebank.dataset.interview.model import RawAnswer, RawDocument
 
 _TIMESTAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?"
 _WORD = r"[A-ZÆØÅÄÖÜÉ][\w'’.-]*"

@@ -7,9 +7,9 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from dataset.errors import InputError
-from dataset.interview.model import RawAnswer, RawDocument
-from dataset.jsonl import read_jsonl
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.interview.model import RawAnswer, RawDocument
+from stancebank.dataset.jsonl import read_jsonl
 
 # The column each field is read from, first match wins.
 COLUMNS = {

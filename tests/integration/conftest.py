@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from labeling import server
+from stancebank.labeling import server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ class LabelStudioServer:
             **(env or {}),
         }
         result = subprocess.run(
-            [sys.executable, "-m", "scripts.cli", *args],
+            [sys.executable, "-m", "stancebank.cli", *args],
             cwd=ROOT, env=full_env, capture_output=True, text=True, check=False,
         )  # fmt: skip
         if check and result.returncode != 0:
@@ -58,7 +58,7 @@ class LabelStudioServer:
 
 def _start_via_cli(data_dir: Path, port: int) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "scripts.cli", "server", "start",
+        [sys.executable, "-m", "stancebank.cli", "server", "start",
          "--port", str(port), "--data-dir", str(data_dir)],
         cwd=ROOT, capture_output=True, text=True, check=False, timeout=900,
     )  # fmt: skip

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dataset.jsonl import write_jsonl
-from labeling import server
-from labeling.ls_contract import annotation_result, label_config
-from labeling.schema import load_schema
+from stancebank.dataset.jsonl import write_jsonl
+from stancebank.dataset.schema import load_schema
+from stancebank.labeling import server
+from stancebank.labeling.ls_contract import annotation_result, label_config
 
 pytestmark = pytest.mark.integration
 SCHEMA = load_schema()
@@ -20,7 +20,7 @@ SCHEMA = load_schema()
 
 @pytest.fixture(scope="module")
 def seed_claims_file(tmp_path_factory, seed_answers) -> Path:
-    from dataset.segment import segment_answers
+    from stancebank.dataset.segment import segment_answers
 
     path = tmp_path_factory.mktemp("claims") / "claims.jsonl"
     write_jsonl(path, list(segment_answers(seed_answers)))
@@ -296,3 +296,34 @@ def test_model_predictions_pushed_as_pre_annotations(
         assert prediction["result"][0]["value"]["choices"] == [expected["label"]]
         assert prediction["score"] == pytest.approx(expected["scores"][expected["label"]])
         assert prediction["model_version"] == model_dir.name
+
+
+def test_python_api_push_and_pull(label_studio, seed_claims_file, project_title, tmp_path):
+    """``stancebank.push`` / ``stancebank.pull`` called directly, as from a notebook."""
+    import stancebank
+
+    where = {"url": label_studio.url, "data_dir": label_studio.data_dir}
+    claims = [c for c in _claims(seed_claims_file) if c["unit"] == "claim"]
+    preds = tmp_path / "preds.jsonl"
+    harm = SCHEMA.stance_values[1]
+    write_jsonl(preds, [{"claim_id": c["claim_id"], "label": harm, "scores": {harm: 0.7}}
+                        for c in claims[:3]])  # fmt: skip
+    report = stancebank.push(claims=seed_claims_file, project=project_title, predictions=preds,
+                             progress=False, **where)  # fmt: skip
+    assert (report.project_created, report.imported, report.predictions_added) == (
+        True, len(claims), 3,
+    )  # fmt: skip
+    again = stancebank.push(claims=seed_claims_file, project=project_title, progress=False,
+                            **where)  # fmt: skip
+    assert (again.imported, again.already_there) == (0, len(claims))
+
+    sdk = label_studio.sdk()
+    task = _tasks(sdk, report.project_id)[0]
+    sdk.annotations.create(id=task.id, result=annotation_result(SCHEMA, "harm"))
+    pulled = stancebank.pull(out=tmp_path / "ann", project=project_title, **where)
+    assert (pulled.annotations, pulled.claims, pulled.cancelled) == (1, 1, 0)
+    assert list(pulled.per_annotator.values()) == [1]
+    record = json.loads(pulled.snapshot.read_text())
+    assert record["stance"] == "harm" and record["annotator"] == "A1"
+    with pytest.raises(stancebank.InputError, match="no such project"):
+        stancebank.pull(out=tmp_path / "ann", project=f"{project_title}-missing", **where)

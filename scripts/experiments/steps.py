@@ -1,7 +1,7 @@
 """Experiment: what each generalisation step buys, by grouped cross-validation on the seed.
 
 Usage:
-    .venv/bin/python scripts/experiment_steps.py work/dataset [--folds 5] [--epochs 8]
+    .venv/bin/python scripts/experiments/steps.py work/dataset [--folds 5] [--epochs 8]
 
 Every labelled claim of the dataset is held out once (folds grouped by answer, seed 0);
 each configuration trains on the other folds only. Reports 4-class macro-F1 and the
@@ -24,14 +24,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 
-from dataset.jsonl import read_jsonl
-from dataset.labels import label_names
-from models.base import default_base_model
-from models.baselines import embed
-from models.data import load_all_splits
-from models.train import TEAM_EXAMPLES, TrainOptions, fine_tune
+from stancebank.dataset.jsonl import read_jsonl
+from stancebank.dataset.schema import label_names, load_schema
+from stancebank.models.base import default_base_model
+from stancebank.models.baselines import embed
+from stancebank.models.data import load_all_splits
+from stancebank.models.train import TEAM_EXAMPLES, TrainOptions, fine_tune
 
-BH = ["benefit", "harm"]
+BH = list(load_schema().polar_values)
 
 
 def scores_to_metrics(gold, probs, names):
@@ -111,7 +111,7 @@ def main() -> None:
                 fine_tune(
                     [*texts[train], *et], [*gold[train], *ey], None, names, Path(tmp), options
                 )
-                from models.predict import load_classifier, predict_proba
+                from stancebank.models.predict import load_classifier, predict_proba
 
                 probs[test] = predict_proba(load_classifier(tmp), list(texts[test]))
         results[name] = scores_to_metrics(gold, probs, names)

@@ -1,7 +1,7 @@
 """Experiment: does early stopping on a tiny validation split help `train`?
 
 Usage:
-    .venv/bin/python scripts/experiment_early_stopping.py work/dataset [--seeds 13 1 2]
+    .venv/bin/python scripts/experiments/early_stopping.py work/dataset [--seeds 13 1 2]
 
 Trains the default recipe (+ label definitions + team-written examples) on the train split
 for each seed, twice: with early stopping on the validation split whatever its size (the
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from models.data import load_dataset_split
-from models.evaluate import predict_examples
-from models.train import TrainOptions, fine_tune, training_examples
+from stancebank.models.data import load_dataset_split
+from stancebank.models.evaluate import predict_examples
+from stancebank.models.train import TrainOptions, fine_tune, training_examples
 
 
 def main() -> None:
@@ -40,7 +40,7 @@ def main() -> None:
         for name, recipe in recipes.items():
             options = TrainOptions(seed=seed, epochs=recipe["epochs"])
             options.min_validation = recipe["min"]
-            texts, labels = training_examples(train, options)
+            texts, labels, _added = training_examples(train, options)
             with tempfile.TemporaryDirectory() as out:
                 info = fine_tune(texts, labels, validation, names, Path(out), options)
                 predicted = predict_examples(out, test).labels

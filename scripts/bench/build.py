@@ -1,7 +1,7 @@
 """Benchmark: ``stancebank build`` on N synthetic claims × K annotators.
 
 Usage:
-    .venv/bin/python scripts/bench_build.py [--claims 100000] [--annotators 3]
+    .venv/bin/python scripts/bench/build.py [--claims 100000] [--annotators 3]
 
 Writes synthetic claims and one snapshot per annotator to a temp dir, then runs the
 build as a whole process and prints its wall time and peak RSS (``getrusage``).
@@ -19,8 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-STANCES = ["benefit", "harm", "mixed", "neutral"]
+from stancebank.dataset.schema import label_names
+
+ROOT = Path(__file__).resolve().parents[2]
+STANCES = list(label_names().stances)
 
 
 def main() -> None:
@@ -61,7 +63,7 @@ def main() -> None:
                     }) + "\n")  # fmt: skip
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "scripts.cli", "build",
+            [sys.executable, "-m", "stancebank.cli", "build",
              "--claims", str(claims_file), "--annotations", str(annotations),
              "--out", str(tmp_path / "dataset")],
             cwd=ROOT, capture_output=True, text=True, check=True,

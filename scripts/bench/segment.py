@@ -1,7 +1,7 @@
 """Benchmark: segmentation throughput next to pysbd, and ingest of synthetic interviews.
 
 Usage:
-    .venv/bin/python scripts/bench_segment.py [--repeat 200] [--interviews 10000]
+    .venv/bin/python scripts/bench/segment.py [--repeat 200] [--interviews 10000]
 
 Prints sentences per second for stancebank's segmenter and for pysbd on the same
 paragraphs (the seed's answers repeated), their boundary F1 on the team's gold, and the
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pysbd
 
-from dataset.interview import ingest_files
-from dataset.segment import unit_spans
-from dataset.segment_eval import locate, read_gold, score
+from stancebank.dataset.interview import ingest_files
+from stancebank.dataset.segment import unit_spans
+from stancebank.dataset.segment_eval import locate, read_gold, score
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "dataset" / "sources" / "interview-social-credit.txt"
 GOLD = ROOT / "tests" / "fixtures" / "seed_gold_segmentation.txt"
 

@@ -2,8 +2,8 @@
 training time of the default model.
 
 Usage:
-    .venv/bin/python scripts/bench_predict.py MODEL_DIR [--claims 4000] [--precision P] [--quantize]
-    .venv/bin/python scripts/bench_predict.py --train [--train-claims 1000] [--epochs 3]
+    .venv/bin/python scripts/bench/predict.py MODEL_DIR [--claims 4000] [--precision P] [--quantize]
+    .venv/bin/python scripts/bench/predict.py --train [--train-claims 1000] [--epochs 3]
 
 Predict: both sides run as whole processes on the same N synthetic claims (the seed's
 claims and the team-written examples, varied); prints wall times, the speed-up and the
@@ -22,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from stancebank.dataset.schema import label_names
+
+ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = """
 import json, sys
 from transformers import pipeline
@@ -67,7 +69,7 @@ def bench_predict(model: str, n: int, extra: list[str]) -> None:
         baseline = timed(
             [sys.executable, str(script), model, str(claims), str(tmp_path / "p.json")]
         )
-        ours_cmd = [sys.executable, "-m", "scripts.cli", "predict", model, str(claims),
+        ours_cmd = [sys.executable, "-m", "stancebank.cli", "predict", model, str(claims),
                     "--out", str(tmp_path / "ours.jsonl"), *extra]  # fmt: skip
         ours = timed(ours_cmd)
         theirs = json.loads((tmp_path / "p.json").read_text())
@@ -80,7 +82,7 @@ def bench_predict(model: str, n: int, extra: list[str]) -> None:
 
 def bench_train(n: int, epochs: int) -> None:
     claims = synthetic_claims(round(n / 0.7))  # so that the train split holds about n
-    stances = ["benefit", "harm", "mixed", "neutral"]
+    stances = list(label_names().stances)
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -93,11 +95,11 @@ def bench_train(n: int, epochs: int) -> None:
             json.dumps({"claim_id": c["claim_id"], "annotator": "A1", "stance": rng.choice(stances),
                         "aspects": [], "updated_at": "t", "was_cancelled": False}) + "\n"
             for c in claims))  # fmt: skip
-        build = [sys.executable, "-m", "scripts.cli", "build", "--claims",
+        build = [sys.executable, "-m", "stancebank.cli", "build", "--claims",
                  str(tmp_path / "claims.jsonl"), "--annotations", str(ann), "--out",
                  str(tmp_path / "ds")]  # fmt: skip
         subprocess.run(build, cwd=ROOT, check=True, capture_output=True)
-        seconds = timed([sys.executable, "-m", "scripts.cli", "train", str(tmp_path / "ds"),
+        seconds = timed([sys.executable, "-m", "stancebank.cli", "train", str(tmp_path / "ds"),
                          "--out", str(tmp_path / "model"), "--epochs", str(epochs), "--no-cv",
                          "--no-team-examples"])  # fmt: skip
         train_rows = json.loads((tmp_path / "ds" / "build_report.json").read_text())["rows"][

@@ -1,7 +1,7 @@
 """Benchmark: push, re-push and pull of N synthetic claims against a fresh Label Studio.
 
 Usage:
-    .venv/bin/python scripts/bench_label_studio.py [--claims 10000]
+    .venv/bin/python scripts/bench/label_studio.py [--claims 10000]
 
 Starts its own server (temp data dir, free port), times ``stancebank label push`` of N
 new claims, the re-push of the same N, and ``label pull`` of N annotations (imported
@@ -19,14 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from dataset.claims_io import answer_texts
-from dataset.jsonl import write_jsonl
-from labeling import server
-from labeling.client import connect, resolve_connection
-from labeling.ls_contract import annotation_result, label_config, task_for
-from labeling.schema import load_schema
+from stancebank.dataset.claims_io import answer_texts
+from stancebank.dataset.jsonl import write_jsonl
+from stancebank.dataset.schema import load_schema
+from stancebank.labeling import server
+from stancebank.labeling.client import connect, resolve_connection
+from stancebank.labeling.ls_contract import annotation_result, label_config, task_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def synthetic_claims(n: int) -> list[dict]:
@@ -46,7 +46,7 @@ def synthetic_claims(n: int) -> list[dict]:
 
 def timed(env: dict, *args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "scripts.cli", *args], cwd=ROOT, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "stancebank.cli", *args], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     return time.perf_counter() - start
 

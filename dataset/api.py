@@ -1,0 +1,202 @@
+"""The dataset stage's Python API: ``ingest``, ``segment``, ``build_release``, ``publish``.
+
+Each function takes keyword arguments only, reads and writes the files a command would
+(atomically), and returns a result object; the command line is a thin layer over them.
+Bad input raises :class:`~stancebank.dataset.errors.InputError` naming the file (and line).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.options import BuildOptions
+from stancebank.dataset.progress import progress_bar
+
+if TYPE_CHECKING:  # the build module imports `datasets`; ingest and segment need not
+    from stancebank.dataset.build import BuildReport
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    out: Path
+    """The answers JSONL written."""
+    answers: int
+    documents: int
+
+
+def ingest(
+    *, files: Sequence[PathLike], out: PathLike, format: str = "auto", progress: bool = True
+) -> IngestResult:
+    """Read interview files into one answers JSONL (one record per respondent per question).
+
+    Args:
+        files: interview files; each becomes its own document.
+        out: the answers JSONL to write.
+        format: the layout of the files, or ``auto`` to detect each file's.
+        progress: show a progress bar on a terminal.
+    """
+    from stancebank.dataset.answers_io import write_answers
+    from stancebank.dataset.interview import ingest_files
+
+    bar = progress_bar(files, desc="ingest", unit="file", enabled=progress)
+    answers = ingest_files(bar, fmt=format)
+    write_answers(out, answers)
+    return IngestResult(Path(out), len(answers), len({a["document_id"] for a in answers}))
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    out: Path
+    """The claims JSONL written."""
+    answers: int
+    claims: int
+    """Units that carry an argument."""
+    non_arguments: int
+
+
+def segment(*, answers: PathLike, out: PathLike, progress: bool = True) -> SegmentResult:
+    """Split every answer of an answers JSONL into argumentative units (claims JSONL)."""
+    from stancebank.dataset.answers_io import read_answers
+    from stancebank.dataset.claims_io import write_claims
+    from stancebank.dataset.segment import segment_answer
+
+    records = read_answers(answers)
+    claims = [
+        claim
+        for answer in progress_bar(records, desc="segment", unit="answer", enabled=progress)
+        for claim in segment_answer(answer)
+    ]
+    write_claims(out, claims)
+    kinds = Counter(claim["unit"] for claim in claims)
+    return SegmentResult(Path(out), len(records), kinds["claim"], kinds["non_argument"])
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    """The dataset folder written."""
+    report: BuildReport
+
+
+def build_release(
+    *,
+    claims: PathLike,
+    annotations: PathLike,
+    out: PathLike,
+    answers: PathLike | None = None,
+    options: BuildOptions | None = None,
+) -> BuildResult:
+    """Merge annotation snapshots into the stance DatasetDict and write the release folder.
+
+    Args:
+        claims: the claims JSONL the annotations refer to.
+        annotations: folder of ``snapshot-*.jsonl``, with optional ``adjudication.jsonl``
+            and ``card.json``.
+        out: the dataset folder to write (replaced only when the whole build succeeds).
+        answers: the answers JSONL, for the exact answer text as ``context``.
+        options: grouping and seed of the splits.
+    """
+    import datasets
+
+    from stancebank.dataset.annotations_io import read_adjudication, read_snapshots
+    from stancebank.dataset.answers_io import read_answers
+    from stancebank.dataset.build import dataset_from
+    from stancebank.dataset.card import CardInfo, render_card
+    from stancebank.dataset.claims_io import answer_texts, read_claims
+    from stancebank.dataset.release import write_release
+    from stancebank.dataset.schema import label_names
+
+    datasets.disable_progress_bars()  # a build of a few seconds needs no bars per split
+    labels = label_names()
+    claim_records = read_claims(claims)
+    annotation_records = read_snapshots(annotations, stances=labels.stances, aspects=labels.aspects)
+    adjudications = read_adjudication(annotations, stances=labels.stances)
+    contexts = answer_texts(claim_records)
+    if answers:
+        contexts.update({a["answer_id"]: a["text"] for a in read_answers(answers)})
+    splits, report = dataset_from(
+        claim_records, annotation_records, labels, contexts=contexts,
+        adjudications=adjudications, options=options or BuildOptions(),
+        annotations_source=str(annotations),
+    )  # fmt: skip
+    if not sum(report.rows.values()):
+        raise InputError(annotations, "no claim has a stance yet; nothing to build")
+    card = render_card(splits, report, labels, CardInfo.load(Path(annotations) / "card.json"))
+    written = write_release(out, splits, card, report.to_dict())
+    return BuildResult(written, report)
+
+
+class PrivacyGateError(InputError):
+    """The privacy gate found personal data; nothing was uploaded."""
+
+    def __init__(self, dataset_dir: PathLike, findings: list) -> None:
+        super().__init__(dataset_dir, f"privacy gate: {len(findings)} finding(s); nothing uploaded")
+        self.findings = findings
+        """``Finding(row_id, field, kind)`` each; never the matched text."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    repo_id: str
+    private: bool
+    files: list = field(default_factory=list)
+    """``UploadFile(path, size)`` of every file uploaded (or, on a dry run, to upload)."""
+    uploaded: bool = False
+    commit: str | None = None
+
+
+def publish(
+    *,
+    dataset_dir: PathLike,
+    repo_id: str,
+    private: bool = False,
+    dry_run: bool = False,
+    deny_lists: Sequence[PathLike] = (),
+    answers: PathLike | None = None,
+) -> PublishResult:
+    """Run the privacy gate over a dataset folder, then upload its card and Parquet files.
+
+    Args:
+        deny_lists: files of names (one per line) that must not appear in the data.
+        answers: the answers JSONL; names found in the documents' prefaces are denied too.
+        dry_run: check and list the files, upload nothing.
+
+    Raises:
+        PrivacyGateError: the gate found something (its ``findings`` say where and what kind).
+    """
+    from stancebank.dataset.answers_io import read_answers
+    from stancebank.dataset.privacy import names_in
+    from stancebank.dataset.publish import files_to_upload, privacy_findings, read_names, upload
+
+    folder = Path(dataset_dir)
+    files = files_to_upload(folder)
+    names = read_names(deny_lists)
+    if answers:
+        names |= names_in(a.get("context", "") for a in read_answers(answers))
+    findings = privacy_findings(folder, names)
+    if findings:
+        raise PrivacyGateError(folder, findings)
+    if dry_run:
+        return PublishResult(repo_id, private, files)
+    commit = upload(folder, repo_id, private=private)
+    return PublishResult(repo_id, private, files, uploaded=True, commit=commit)
+
+
+__all__ = [
+    "BuildResult",
+    "IngestResult",
+    "PrivacyGateError",
+    "PublishResult",
+    "SegmentResult",
+    "build_release",
+    "ingest",
+    "publish",
+    "segment",
+]

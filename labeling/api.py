@@ -1,0 +1,182 @@
+"""The labelling stage's Python API: the local Label Studio server, ``push`` and ``pull``.
+
+Keyword arguments only; each function returns a result object. The server is found as
+on the command line: ``url``, else ``$LABEL_STUDIO_URL``, else the ``stancebank server``
+running from ``data_dir``; the token from ``$LABEL_STUDIO_API_KEY``, else that server's
+credentials file. Bad input raises ``InputError``; a server that fails or cannot be reached
+raises :class:`~stancebank.labeling.server.ServerError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.progress import progress_bar
+from stancebank.labeling import server
+from stancebank.labeling.server import DEFAULT_PORT
+
+if TYPE_CHECKING:
+    from stancebank.labeling.push import PushReport
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    url: str
+    data_dir: Path
+    credentials: Path
+    """The 0600 file with the admin login and API token (never printed)."""
+
+
+def start_server(*, data_dir: PathLike | None = None, port: int = DEFAULT_PORT) -> ServerInfo:
+    """Start the pinned Label Studio on 127.0.0.1 (or find it running from ``data_dir``)."""
+    folder = server.resolve_data_dir(data_dir)
+    url, credentials = server.start(folder, port=port)
+    return ServerInfo(url, folder, credentials)
+
+
+def stop_server(*, data_dir: PathLike | None = None) -> bool:
+    """Stop the server started from ``data_dir``; False if none was running."""
+    return server.stop(server.resolve_data_dir(data_dir))
+
+
+def server_url(*, data_dir: PathLike | None = None) -> str | None:
+    """The URL of the server running from ``data_dir``, or None."""
+    return server.running_url(server.resolve_data_dir(data_dir))
+
+
+def _client(url: str | None, data_dir: PathLike | None):
+    from stancebank.labeling import client as ls
+
+    return ls.connect(ls.resolve_connection(url, server.resolve_data_dir(data_dir)))
+
+
+def push(
+    *,
+    claims: PathLike,
+    project: str,
+    predictions: PathLike | None = None,
+    include_non_arguments: bool = False,
+    url: str | None = None,
+    data_dir: PathLike | None = None,
+    progress: bool = True,
+) -> PushReport:
+    """Import into the project (created if missing) the claims it does not hold yet.
+
+    Args:
+        claims: the claims JSONL.
+        project: the project's title.
+        predictions: a predictions JSONL whose labels become pre-annotations (model version:
+            the file's ``model_version``, else the file's name).
+        include_non_arguments: push ``non_argument`` units too.
+    """
+    from stancebank.dataset.claims_io import read_claims
+    from stancebank.dataset.predictions_io import read_predictions
+    from stancebank.dataset.schema import load_schema
+    from stancebank.labeling.push import preannotations
+    from stancebank.labeling.push import push as push_claims
+
+    schema = load_schema()
+    claim_records = read_claims(claims)
+    prepared = None
+    if predictions:
+        records = read_predictions(predictions, labels=schema.stance_values)
+        prepared = preannotations(records, schema, source=Path(predictions))
+    client = _client(url, data_dir)
+    with progress_bar(desc="push", unit="task", enabled=progress) as bar:
+        return push_claims(
+            client, claim_records, title=project, schema=schema, predictions=prepared,
+            include_non_arguments=include_non_arguments, progress=bar.update,
+            on_total=lambda n: setattr(bar, "total", n),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PullResult:
+    snapshot: Path
+    """The new ``snapshot-<UTC time>.jsonl``."""
+    annotations: int
+    claims: int
+    cancelled: int
+    skipped_tasks: int
+    """Tasks without a ``claim_id`` (not made by stancebank)."""
+    per_annotator: dict[str, int]
+    """Non-cancelled annotations per annotator pseudonym."""
+
+
+def pull(
+    *,
+    out: PathLike,
+    project: str | None = None,
+    from_export: PathLike | None = None,
+    url: str | None = None,
+    data_dir: PathLike | None = None,
+) -> PullResult:
+    """Write a new annotation snapshot of a project (or of a Label Studio JSON export) into
+    ``out``; earlier snapshots are never touched and annotators become ``A1``, ``A2``, …"""
+    from stancebank.dataset.annotations_io import Pseudonyms, write_snapshot
+    from stancebank.dataset.schema import load_schema
+    from stancebank.labeling import client as ls
+    from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
+
+    if (project is None) == (from_export is None):
+        raise InputError("label pull", "give a project or an export file (one of them)")
+    schema = load_schema()
+    folder = Path(out)
+    emails: dict[int, str] = {}
+    if from_export is not None:
+        tasks, source = read_export(Path(from_export)), str(from_export)
+    else:
+        client = _client(url, data_dir)
+        found = ls.find_project(client, project)
+        if found is None:
+            raise InputError(project, "no such project on the server")
+        tasks, source = ls.export_annotated(client, found.id), f"project '{project}'"
+        emails = ls.user_emails(client)
+    pseudonyms = Pseudonyms.load(folder)
+    try:
+        records, skipped = records_from_tasks(tasks, schema, pseudonyms, emails)
+    except TaskProblem as problem:
+        raise InputError(source, str(problem)) from None
+    path = write_snapshot(folder, records)
+    pseudonyms.save(folder)
+    return PullResult(
+        snapshot=path,
+        annotations=len(records),
+        claims=len({r["claim_id"] for r in records}),
+        cancelled=sum(r["was_cancelled"] for r in records),
+        skipped_tasks=skipped,
+        per_annotator=dict(
+            sorted(Counter(r["annotator"] for r in records if not r["was_cancelled"]).items())
+        ),
+    )
+
+
+def read_export(path: Path) -> list[dict[str, Any]]:
+    """The tasks of a JSON export downloaded from Label Studio's UI."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(path, f"not a Label Studio JSON export ({error})") from None
+    if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):
+        raise InputError(path, "not a Label Studio JSON export (expected a list of tasks)")
+    return data
+
+
+__all__ = [
+    "PullResult",
+    "ServerInfo",
+    "pull",
+    "push",
+    "server_url",
+    "start_server",
+    "stop_server",
+]

@@ -1,0 +1,189 @@
+"""The model stage's Python API: ``train``, ``predict``, ``evaluate``, ``report``.
+
+Keyword arguments only; each function reads and writes what the command would (atomically)
+and returns a result object. Bad input raises ``InputError`` naming the file (and line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from stancebank.dataset.errors import InputError
+from stancebank.dataset.progress import progress_bar
+from stancebank.models.options import DEFAULT_SPLIT, PredictOptions, TrainOptions
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    out: Path
+    """The model folder written."""
+    metrics: dict
+    """What ``metrics.json`` holds: test/validation metrics, training facts, baselines."""
+
+
+def train(
+    *,
+    dataset_dir: PathLike,
+    out: PathLike,
+    options: TrainOptions | None = None,
+    cv: bool = True,
+    progress: bool = True,
+) -> TrainResult:
+    """Fine-tune the stance classifier on a dataset folder's train split, score it on the
+    test split, put reference baselines beside it, and write the model folder.
+
+    Args:
+        options: base model, epochs, seed, extras (defaults: :class:`TrainOptions`).
+        cv: also run the baselines' grouped cross-validation.
+        progress: show the training bar and one line per epoch.
+    """
+    from stancebank.models.workflow import train_and_report
+
+    if not Path(dataset_dir).is_dir():
+        raise InputError(dataset_dir, "not a dataset directory")
+    metrics = train_and_report(Path(dataset_dir), Path(out), options or TrainOptions(), cv=cv,
+                               progress=progress)  # fmt: skip
+    return TrainResult(Path(out), metrics)
+
+
+@dataclass(frozen=True)
+class PredictResult:
+    out: Path
+    """The predictions JSONL written."""
+    predictions: int
+    model_version: str
+
+
+def predict(
+    *,
+    model: PathLike,
+    claims: PathLike,
+    out: PathLike,
+    options: PredictOptions | None = None,
+    progress: bool = True,
+) -> PredictResult:
+    """Predict the stance of every claim in a claims JSONL with a model folder; writes
+    ``{claim_id, label, scores, model_version}`` per claim."""
+    from stancebank.dataset.claims_io import read_claims
+    from stancebank.dataset.predictions_io import prediction_records, write_predictions
+    from stancebank.models.predict import load_classifier, predict_proba
+
+    options = options or PredictOptions()
+    records = read_claims(claims)
+    try:
+        classifier = load_classifier(
+            str(model), quantize=options.quantize, precision=options.precision
+        )
+    except OSError as error:
+        raise InputError(model, f"cannot load the model ({str(error)[:160]})") from None
+    texts = [c["text"] for c in records]
+    with progress_bar(total=len(texts), desc="predict", unit="claim", enabled=progress) as bar:
+        probs = predict_proba(classifier, texts, batch_size=options.batch_size,
+                              progress=bar.update)  # fmt: skip
+    rows = prediction_records(
+        [c["claim_id"] for c in records], probs, classifier.labels, version=classifier.version
+    )
+    write_predictions(out, rows)
+    return PredictResult(Path(out), len(rows), classifier.version)
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    metrics: dict
+    """``macro_f1``, ``accuracy``, ``n``, per-class P/R/F1/support, confusion matrix, 95%
+    bootstrap interval of macro-F1, ``model`` and ``data``."""
+    out: Path | None
+    """The report folder, when one was asked for."""
+
+
+def evaluate(
+    *,
+    model: PathLike,
+    data: PathLike,
+    split: str = DEFAULT_SPLIT,
+    labels: Sequence[str] | None = None,
+    out: PathLike | None = None,
+) -> EvaluationResult:
+    """Score a stance model on labelled data.
+
+    Args:
+        model: a model folder, an HF id, or a predictions JSONL.
+        data: a dataset folder (scored on ``split``) or a labelled CSV / JSONL (``text``,
+            ``label``, optional ``id``).
+        labels: score only examples of these classes, mapping the model's other classes away
+            by taking the best-scoring listed one (e.g. ``["benefit", "harm"]``).
+        out: a folder for ``report.md``, ``confusion_matrix.png`` and ``predictions.jsonl``.
+    """
+    from stancebank.dataset.jsonl import atomic_write_text, write_jsonl
+    from stancebank.models.data import load_eval_data
+    from stancebank.models.evaluate import evaluation_labels, predict_examples, restrict
+    from stancebank.models.metrics import classification_metrics
+    from stancebank.models.report import confusion_png, markdown_report
+
+    examples = load_eval_data(data, split)
+    only = list(labels) if labels else None
+    if only:
+        examples = examples.only(only)
+        if not examples.texts:
+            raise InputError(data, f"no example is labelled {', '.join(only)}")
+    predictions = predict_examples(str(model), examples)
+    predicted = restrict(predictions, only) if only else predictions.labels
+    scored = evaluation_labels(examples, predictions, only)
+    metrics = classification_metrics(examples.labels, predicted, scored)
+    metrics.update(model=str(model), data=str(data))
+    if out is None:
+        return EvaluationResult(metrics, None)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    confusion_png(metrics["confusion_matrix"], scored, folder / "confusion_matrix.png",
+                  title=f"macro-F1 {metrics['macro_f1']:.3f} (n={metrics['n']})")  # fmt: skip
+    atomic_write_text(folder / "report.md", markdown_report(metrics, model=model, data=data))
+    scores = predictions.scores or [None] * len(predicted)
+    rows = [
+        {"id": i, "text": t, "gold": g, "predicted": p, **({"scores": s} if s else {})}
+        for i, t, g, p, s in zip(examples.ids, examples.texts, examples.labels, predicted,
+                                 scores, strict=True)
+    ]  # fmt: skip
+    write_jsonl(folder / "predictions.jsonl", rows)
+    return EvaluationResult(metrics, folder)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    out: Path
+    """The HTML file written."""
+    claims: int
+    disagreements: int
+    """Claims where the model and the annotators disagree."""
+
+
+def report(
+    *, dataset_dir: PathLike, predictions: PathLike, out: PathLike, split: str = DEFAULT_SPLIT
+) -> ReportResult:
+    """Write one static HTML page about a dataset and a model's predictions on it: argument
+    map, label distribution, agreement, the model against the annotators on ``split``."""
+    import datasets
+
+    from stancebank.models.overview import write_report
+
+    datasets.disable_progress_bars()
+    data = write_report(Path(dataset_dir), Path(predictions), Path(out), split=split)
+    return ReportResult(Path(out), data["n_claims"], len(data["disagreements"]))
+
+
+__all__ = [
+    "EvaluationResult",
+    "PredictOptions",
+    "PredictResult",
+    "ReportResult",
+    "TrainOptions",
+    "TrainResult",
+    "evaluate",
+    "predict",
+    "report",
+    "train",
+]
