@@ -1,15 +1,138 @@
-"""Handlers of the dataset stage's commands: call :mod:`stancebank.dataset.api`, print the
-result."""
+"""The dataset stage's commands (``ingest``, ``segment``, ``build``, ``publish``): their
+arguments, and handlers that call :mod:`stancebank.dataset.api` and print the result."""
 
 from __future__ import annotations
 
 import argparse
 
 from stancebank import console
+from stancebank.arguments import subcommand
 from stancebank.console import say
 from stancebank.dataset import api
 from stancebank.dataset.errors import InputError
-from stancebank.dataset.options import BuildOptions
+from stancebank.dataset.interview.model import FORMATS
+from stancebank.dataset.options import GROUP_BY, BuildOptions
+
+_INGEST_EXAMPLES = """examples:
+  stancebank ingest dataset/sources/interview-social-credit.txt --out work/answers.jsonl
+  stancebank ingest a.md b.csv --format auto --out answers.jsonl"""
+
+_SEGMENT_EXAMPLES = """examples:
+  stancebank segment work/answers.jsonl --out work/claims.jsonl"""
+
+_BUILD_EXAMPLES = """examples:
+  stancebank build --claims work/claims.jsonl --annotations dataset/annotations --out work/dataset
+  stancebank build --claims c.jsonl --annotations ann/ --out ds/ --group-by respondent --seed 7
+
+Reads every snapshot-*.jsonl in --annotations, plus adjudication.jsonl and card.json there
+if present."""
+
+_PUBLISH_EXAMPLES = """examples:
+  stancebank publish work/dataset --repo-id me/surveillance-stance --dry-run
+  stancebank publish work/dataset --repo-id me/surveillance-stance --private \\
+      --answers work/answers.jsonl --deny-list names.txt
+
+The privacy gate runs first; any finding prints claim_id, field and kind and exits 2."""
+
+
+def add_parsers(subparsers) -> None:
+    """``ingest``, ``segment``, ``build``, ``publish``."""
+    ingest_args = subcommand(
+        subparsers,
+        "ingest",
+        "Read interview files into answers.jsonl.",
+        ingest,
+        examples=_INGEST_EXAMPLES,
+    )
+    ingest_args.add_argument("files", nargs="+", metavar="FILE", help="interview files to read")
+    ingest_args.add_argument(
+        "--out", required=True, metavar="ANSWERS_JSONL", help="answers file to write"
+    )
+    ingest_args.add_argument(
+        "--format",
+        default="auto",
+        choices=FORMATS,
+        help="layout of the files; auto detects each file's",
+    )
+
+    segment_args = subcommand(
+        subparsers,
+        "segment",
+        "Split answers into argumentative units.",
+        segment,
+        examples=_SEGMENT_EXAMPLES,
+    )
+    segment_args.add_argument(
+        "answers", metavar="ANSWERS_JSONL", help="answers file written by 'stancebank ingest'"
+    )
+    segment_args.add_argument(
+        "--out", required=True, metavar="CLAIMS_JSONL", help="claims file to write"
+    )
+
+    build_args = subcommand(
+        subparsers,
+        "build",
+        "Build the stance dataset from claims and annotations.",
+        build,
+        examples=_BUILD_EXAMPLES,
+    )
+    build_args.add_argument(
+        "--claims",
+        required=True,
+        metavar="CLAIMS_JSONL",
+        help="claims file the annotations refer to",
+    )
+    build_args.add_argument(
+        "--annotations",
+        required=True,
+        metavar="ANNOTATIONS_DIR",
+        help="folder of annotation snapshots written by 'stancebank label pull'",
+    )
+    build_args.add_argument(
+        "--out", required=True, metavar="DATASET_DIR", help="dataset folder to write"
+    )
+    build_args.add_argument(
+        "--answers",
+        metavar="ANSWERS_JSONL",
+        help="answers file, for the exact answer text as context",
+    )
+    build_args.add_argument(
+        "--group-by",
+        default=BuildOptions.group_by,
+        choices=GROUP_BY,
+        help="what no split may divide",
+    )
+    build_args.add_argument("--seed", type=int, default=BuildOptions.seed, help="split seed")
+
+    publish_args = subcommand(
+        subparsers,
+        "publish",
+        "Check privacy, then upload the dataset to the Hub.",
+        publish,
+        examples=_PUBLISH_EXAMPLES,
+    )
+    publish_args.add_argument(
+        "dataset_dir", metavar="DATASET_DIR", help="dataset folder written by 'stancebank build'"
+    )
+    publish_args.add_argument(
+        "--repo-id", required=True, metavar="OWNER/NAME", help="Hugging Face dataset repository"
+    )
+    publish_args.add_argument("--private", action="store_true", help="create a private repository")
+    publish_args.add_argument(
+        "--dry-run", action="store_true", help="check and list, upload nothing"
+    )
+    publish_args.add_argument(
+        "--deny-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="names that must not appear, one per line (repeatable)",
+    )
+    publish_args.add_argument(
+        "--answers",
+        metavar="ANSWERS_JSONL",
+        help="answers file: names in the documents' prefaces are denied too",
+    )
 
 
 def ingest(args: argparse.Namespace) -> int:

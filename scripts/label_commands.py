@@ -1,14 +1,122 @@
-"""Handlers of the Label Studio commands (``server start|stop|status``, ``label push|pull``):
-call :mod:`stancebank.labeling.api`, print the result."""
+"""The Label Studio commands (``server start|stop|status``, ``label push|pull``): their
+arguments, and handlers that call :mod:`stancebank.labeling.api` and print the result."""
 
 from __future__ import annotations
 
 import argparse
 
 from stancebank import console
+from stancebank.arguments import HelpFormatter, console_options, server_options, subcommand
 from stancebank.console import say
 from stancebank.labeling import api
-from stancebank.labeling.server import resolve_data_dir
+from stancebank.labeling.server import DEFAULT_PORT, resolve_data_dir
+
+_SERVER_EXAMPLES = """examples:
+  stancebank server start                       # data in ~/.local/share/stancebank
+  stancebank server start --port 8090 --data-dir work/label-studio
+  stancebank server status --data-dir work/label-studio   # exit 0 running, 3 not
+  stancebank server stop --data-dir work/label-studio"""
+
+_LABEL_EXAMPLES = """examples:
+  stancebank label push work/claims.jsonl --project seed
+  stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl
+  stancebank label pull --project seed --out dataset/annotations
+  stancebank label pull --from-export project-1-at-2026.json --out dataset/annotations
+
+The server is --url, else $LABEL_STUDIO_URL, else the running 'stancebank server';
+the token is $LABEL_STUDIO_API_KEY, else the server's credentials file."""
+
+
+def add_parsers(subparsers) -> None:
+    """``server start|stop|status`` and ``label push|pull``."""
+    _add_server(subparsers)
+    _add_label(subparsers)
+
+
+def _add_server(subparsers) -> None:
+    parser = subcommand(
+        subparsers,
+        "server",
+        "Start, stop or check the local Label Studio server.",
+        description="Run the pinned Label Studio (own virtual environment, SQLite) on 127.0.0.1.",
+        examples=_SERVER_EXAMPLES,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, help_text in (
+        ("start", "start the server and wait until it answers"),
+        ("stop", "stop the server started from the data dir"),
+        ("status", "print the URL; exit 0 running, 3 not"),
+    ):
+        action = actions.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_SERVER_EXAMPLES,
+            formatter_class=HelpFormatter,
+        )
+        console_options(action)
+        action.set_defaults(handler=_SERVER_HANDLERS[name])
+        server_options(action, url=False)
+        if name == "start":
+            action.add_argument(
+                "--port",
+                type=int,
+                default=DEFAULT_PORT,
+                help="port on 127.0.0.1 (a taken port is refused)",
+            )
+
+
+def _add_label(subparsers) -> None:
+    parser = subcommand(
+        subparsers,
+        "label",
+        "Push claims to Label Studio, pull annotation snapshots.",
+        description="Push claims to a Label Studio project; pull its annotations.",
+        examples=_LABEL_EXAMPLES,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    push = actions.add_parser(
+        "push",
+        help="import claims not yet in the project",
+        description="Create or reuse the project and import the claims it does not hold "
+        "yet (non-argument units are skipped unless asked). Nothing on the server is "
+        "altered or deleted.",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    console_options(push)
+    push.set_defaults(handler=label_push)
+    push.add_argument(
+        "claims", metavar="CLAIMS_JSONL", help="claims file written by 'stancebank segment'"
+    )
+    push.add_argument("--project", required=True, help="project title (created if missing)")
+    push.add_argument(
+        "--predictions", metavar="PREDICTIONS_JSONL", help="predictions to add as pre-annotations"
+    )
+    push.add_argument(
+        "--include-non-arguments", action="store_true", help="push non_argument units too"
+    )
+    server_options(push, url=True)
+
+    pull = actions.add_parser(
+        "pull",
+        help="write a new annotation snapshot",
+        description="Write a new, timestamped snapshot JSONL of every annotation in the "
+        "project (or in a Label Studio JSON export). Earlier snapshots are never touched.",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    console_options(pull)
+    pull.set_defaults(handler=label_pull)
+    source = pull.add_mutually_exclusive_group(required=True)
+    source.add_argument("--project", help="project title on the server")
+    source.add_argument(
+        "--from-export", metavar="EXPORT_JSON", help="a JSON export downloaded from Label Studio"
+    )
+    pull.add_argument(
+        "--out", required=True, metavar="ANNOTATIONS_DIR", help="folder for the snapshots"
+    )
+    server_options(pull, url=True)
 
 
 def server_start(args: argparse.Namespace) -> int:
@@ -64,3 +172,6 @@ def label_pull(args: argparse.Namespace) -> int:
         say(f"  {annotator}: {count}")
     print(result.snapshot)
     return 0
+
+
+_SERVER_HANDLERS = {"start": server_start, "stop": server_stop, "status": server_status}

