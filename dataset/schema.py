@@ -28,6 +28,9 @@ class Stance:
     """Colour of the stance in charts (a CSS hex colour)."""
     polar: bool
     """True for the two sides (benefit, harm) that a binary benchmark scores."""
+    prototype: str
+    """A sentence that states the stance in general words: the built-in zero-shot reference
+    classifies a claim by its similarity to these (never written from evaluation data)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,12 @@ from pathlib import Path
 
 from stancebank.dataset.errors import InputError
 from stancebank.dataset.progress import progress_bar
-from stancebank.models.options import DEFAULT_SPLIT, PredictOptions, TrainOptions
+from stancebank.models.options import (
+    DEFAULT_SPLIT,
+    ZERO_SHOT_ENCODER,
+    PredictOptions,
+    TrainOptions,
+)
 
 PathLike = str | Path
 
@@ -31,6 +36,7 @@ def train(
     out: PathLike,
     options: TrainOptions | None = None,
     cv: bool = True,
+    ood_data: PathLike | None = None,
     progress: bool = True,
 ) -> TrainResult:
     """Fine-tune the stance classifier on a dataset folder's train split, score it on the
@@ -38,15 +44,22 @@ def train(
 
     Args:
         options: base model, epochs, seed, extras (defaults: :class:`TrainOptions`).
-        cv: also run the baselines' grouped cross-validation.
+        cv: also run grouped cross-validation on the release (the recipe's own, for the
+            frozen-encoder recipe, and the baselines').
+        ood_data: a labelled CSV / JSONL nobody trained on (e.g. the out-of-domain dev set)
+            to score the model on; restricted to benefit/harm when that is all it has.
         progress: show the training bar and one line per epoch.
     """
     from stancebank.models.workflow import train_and_report
 
     if not Path(dataset_dir).is_dir():
         raise InputError(dataset_dir, "not a dataset directory")
-    metrics = train_and_report(Path(dataset_dir), Path(out), options or TrainOptions(), cv=cv,
-                               progress=progress)  # fmt: skip
+    if ood_data is not None and not Path(ood_data).is_file():
+        raise InputError(ood_data, "no such out-of-domain file")
+    metrics = train_and_report(
+        Path(dataset_dir), Path(out), options or TrainOptions(), cv=cv,
+        ood_data=Path(ood_data) if ood_data else None, progress=progress,
+    )  # fmt: skip
     return TrainResult(Path(out), metrics)
 
 
@@ -82,8 +95,8 @@ def predict(
         raise InputError(model, f"cannot load the model ({str(error)[:160]})") from None
     texts = [c["text"] for c in records]
     with progress_bar(total=len(texts), desc="predict", unit="claim", enabled=progress) as bar:
-        probs = predict_proba(classifier, texts, batch_size=options.batch_size,
-                              progress=bar.update)  # fmt: skip
+        probs = predict_proba(classifier, texts, questions=[c["question"] for c in records],
+                              batch_size=options.batch_size, progress=bar.update)  # fmt: skip
     rows = prediction_records(
         [c["claim_id"] for c in records], probs, classifier.labels, version=classifier.version
     )
@@ -95,7 +108,8 @@ def predict(
 class EvaluationResult:
     metrics: dict
     """``macro_f1``, ``accuracy``, ``n``, per-class P/R/F1/support, confusion matrix, 95%
-    bootstrap interval of macro-F1, ``model`` and ``data``."""
+    bootstrap interval of macro-F1, ``calibration`` (expected calibration error and the
+    reliability table, when the model gives scores), ``model`` and ``data``."""
     out: Path | None
     """The report folder, when one was asked for."""
 
@@ -116,13 +130,13 @@ def evaluate(
             ``label``, optional ``id``).
         labels: score only examples of these classes, mapping the model's other classes away
             by taking the best-scoring listed one (e.g. ``["benefit", "harm"]``).
-        out: a folder for ``report.md``, ``confusion_matrix.png`` and ``predictions.jsonl``.
+        out: a folder for ``report.md``, ``confusion_matrix.png``, ``reliability.png`` (when
+            the model gives scores) and ``predictions.jsonl``.
     """
     from stancebank.dataset.jsonl import atomic_write_text, write_jsonl
     from stancebank.models.data import load_eval_data
-    from stancebank.models.evaluate import evaluation_labels, predict_examples, restrict
-    from stancebank.models.metrics import classification_metrics
-    from stancebank.models.report import confusion_png, markdown_report
+    from stancebank.models.evaluate import score_examples
+    from stancebank.models.report import confusion_png, markdown_report, reliability_png
 
     examples = load_eval_data(data, split)
     only = list(labels) if labels else None
@@ -130,17 +144,19 @@ def evaluate(
         examples = examples.only(only)
         if not examples.texts:
             raise InputError(data, f"no example is labelled {', '.join(only)}")
-    predictions = predict_examples(str(model), examples)
-    predicted = restrict(predictions, only) if only else predictions.labels
-    scored = evaluation_labels(examples, predictions, only)
-    metrics = classification_metrics(examples.labels, predicted, scored)
+    scored = score_examples(str(model), examples, only)
+    metrics, predictions, predicted, scored_labels = (
+        scored.metrics, scored.predictions, scored.predicted, scored.labels,
+    )  # fmt: skip
     metrics.update(model=str(model), data=str(data))
     if out is None:
         return EvaluationResult(metrics, None)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    confusion_png(metrics["confusion_matrix"], scored, folder / "confusion_matrix.png",
+    confusion_png(metrics["confusion_matrix"], scored_labels, folder / "confusion_matrix.png",
                   title=f"macro-F1 {metrics['macro_f1']:.3f} (n={metrics['n']})")  # fmt: skip
+    if "calibration" in metrics:
+        reliability_png(metrics["calibration"], folder / "reliability.png")
     atomic_write_text(folder / "report.md", markdown_report(metrics, model=model, data=data))
     scores = predictions.scores or [None] * len(predicted)
     rows = [
@@ -175,7 +191,80 @@ def report(
     return ReportResult(Path(out), data["n_claims"], len(data["disagreements"]))
 
 
+@dataclass(frozen=True)
+class ComparisonResult:
+    rows: list
+    """``ComparisonRow`` per model, in the order given; tests are against the first."""
+    labels: list[str]
+    """The classes macro-F1 averages over."""
+    n: int
+    out: Path | None
+    """The folder with ``compare.md`` and ``compare.json``, when one was asked for."""
+
+
+def compare(
+    *,
+    models: Sequence[PathLike],
+    data: PathLike,
+    split: str = DEFAULT_SPLIT,
+    labels: Sequence[str] | None = None,
+    zero_shot_encoder: str = ZERO_SHOT_ENCODER,
+    out: PathLike | None = None,
+) -> ComparisonResult:
+    """Score several stance models on the same items and test each against the first.
+
+    Args:
+        models: model folders, HF ids, predictions JSONL files, or the built-in references
+            ``majority`` (the most frequent gold label) and ``zero-shot`` (similarity to the
+            schema's prototype sentences with ``zero_shot_encoder``).
+        data, split, labels: as for :func:`evaluate`.
+        out: a folder for ``compare.md`` and ``compare.json``.
+    """
+    import json
+
+    from stancebank.dataset.jsonl import atomic_write_text
+    from stancebank.models.compare import as_dicts, markdown_table
+    from stancebank.models.compare import compare as compare_rows
+    from stancebank.models.data import load_eval_data
+    from stancebank.models.evaluate import predict_examples, restrict
+    from stancebank.models.metrics import present_labels
+    from stancebank.models.zero_shot import BUILTINS, majority, zero_shot
+
+    if not models:
+        raise InputError("compare", "name at least one model")
+    examples = load_eval_data(data, split)
+    only = list(labels) if labels else None
+    if only:
+        examples = examples.only(only)
+        if not examples.texts:
+            raise InputError(data, f"no example is labelled {', '.join(only)}")
+    runs = []
+    for model in models:
+        name = str(model)
+        if name in BUILTINS and not Path(name).exists():
+            predictions = (
+                majority(examples) if name == "majority" else zero_shot(examples, zero_shot_encoder)
+            )
+        else:
+            predictions = predict_examples(name, examples)
+        runs.append((name, restrict(predictions, only) if only else predictions.labels))
+    every_prediction = [label for _, predicted in runs for label in predicted]
+    scored = only or present_labels(examples.labels, every_prediction, examples.label_names)
+    rows = compare_rows(examples.labels, runs, scored)
+    folder = None
+    if out is not None:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        table = markdown_table(rows, data=str(data), labels=scored)
+        atomic_write_text(folder / "compare.md", table)
+        record = {"data": str(data), "labels": scored, "rows": as_dicts(rows)}
+        atomic_write_text(folder / "compare.json", json.dumps(record, indent=1) + "\n")
+    return ComparisonResult(rows, list(scored), len(examples.labels), folder)
+
+
 __all__ = [
+    "ComparisonResult",
+    "compare",
     "EvaluationResult",
     "PredictOptions",
     "PredictResult",

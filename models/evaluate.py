@@ -54,7 +54,7 @@ def predictions_from_model(model: str, examples: Examples) -> Predictions:
         classifier = load_classifier(model)
     except OSError as error:
         raise InputError(model, f"cannot load the model offline ({str(error)[:160]})") from None
-    probs = predict_proba(classifier, examples.texts)
+    probs = predict_proba(classifier, examples.texts, questions=examples.questions)
     scores = [
         {label: float(p) for label, p in zip(classifier.labels, row, strict=True)} for row in probs
     ]
@@ -77,3 +77,30 @@ def evaluation_labels(
     if only:
         return list(only)
     return present_labels(examples.labels, predictions.labels, examples.label_names)
+
+
+@dataclass
+class Scored:
+    metrics: dict
+    """classification metrics, plus ``calibration`` when the model gives scores."""
+    predictions: Predictions
+    predicted: list[str]
+    """Each example's predicted label (mapped into ``only`` when given)."""
+    labels: list[str]
+    """The classes the metrics are averaged over, in order."""
+
+
+def score_examples(model: str, examples: Examples, only: Sequence[str] | None = None) -> Scored:
+    """Predict ``examples`` with ``model`` (a folder, an HF id or a predictions JSONL) and
+    score them; ``only`` restricts scoring to those classes (``evaluate --labels``)."""
+    from stancebank.models.metrics import calibration, classification_metrics
+
+    predictions = predict_examples(model, examples)
+    predicted = restrict(predictions, only) if only else predictions.labels
+    labels = evaluation_labels(examples, predictions, only)
+    metrics = classification_metrics(examples.labels, predicted, labels)
+    if predictions.scores is not None:
+        metrics["calibration"] = calibration(
+            examples.labels, predicted, predictions.scores, labels=only
+        )
+    return Scored(metrics, predictions, predicted, labels)

@@ -78,3 +78,54 @@ def bootstrap_ci(
         )
     low, high = np.percentile(scores, [2.5, 97.5])
     return [round(float(low), 4), round(float(high), 4)]
+
+
+def calibration(
+    gold: Sequence[str],
+    predicted: Sequence[str],
+    scores: Sequence[dict[str, float]],
+    *,
+    labels: Sequence[str] | None = None,
+    bins: int = 10,
+) -> dict:
+    """Expected calibration error of the predicted label's probability, and the reliability
+    table behind it (``bins`` equal-width confidence bins).
+
+    With ``labels``, each example's scores are renormalised over those classes first, as
+    ``evaluate --labels`` maps predictions into them.
+    """
+    confidences, correct = [], []
+    for g, p, row in zip(gold, predicted, scores, strict=True):
+        kept = {k: v for k, v in row.items() if labels is None or k in labels}
+        total = sum(kept.values())
+        confidences.append(kept.get(p, 0.0) / total if total > 0 else 0.0)
+        correct.append(g == p)
+    confidences, correct = np.asarray(confidences), np.asarray(correct, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    table, ece = [], 0.0
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidences > low) & (confidences <= high) if low > 0 else confidences <= high
+        n = int(inside.sum())
+        if not n:
+            continue
+        accuracy, confidence = float(correct[inside].mean()), float(confidences[inside].mean())
+        ece += n / len(correct) * abs(accuracy - confidence)
+        table.append(
+            {"low": round(float(low), 2), "high": round(float(high), 2), "n": n,
+             "accuracy": round(accuracy, 4), "confidence": round(confidence, 4)}
+        )  # fmt: skip
+    return {"ece": round(float(ece), 4), "bins": table}
+
+
+def polar_macro_f1(
+    gold: Sequence[str], probs: np.ndarray, names: Sequence[str], polar: Sequence[str]
+) -> float:
+    """Macro-F1 over the ``polar`` classes (benefit, harm) on the examples labelled with one of
+    them, each prediction mapped to the better-scoring polar class (``evaluate --labels``)."""
+    keep = [i for i, g in enumerate(gold) if g in polar]
+    columns = [list(names).index(p) for p in polar]
+    predicted = [polar[int(np.argmax(probs[i, columns]))] for i in keep]
+    return round(
+        float(f1_score([gold[i] for i in keep], predicted, labels=list(polar), average="macro",
+                       zero_division=0)), 4,
+    )  # fmt: skip

@@ -6,9 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+DEFAULT_OOD_DATA = Path("../shared/eval/surveillance-dev.csv")
+"""The out-of-domain dev set ``train`` scores when it is there (relative to the working
+directory, as in the repository's checkout); it is never trained on."""
 DEFAULT_SPLIT = "test"
 """The dataset split that ``evaluate`` and ``report`` score."""
 PRECISIONS = ("auto", "fp32", "bf16")
+ZERO_SHOT_ENCODER = "all-mpnet-base-v2"
+"""The sentence encoder of ``compare``'s built-in zero-shot reference."""
 
 TEAM_EXAMPLES = Path(__file__).resolve().parent / "examples" / "team_examples.jsonl"
 
@@ -37,6 +42,12 @@ class TrainOptions:
     """Epochs of training only the pooler and classifier on the frozen encoder before full
     fine-tuning (a linear-probe warm start, see models/EXPERIMENTS.md); 0 to skip."""
     probe_learning_rate: float = 2e-3
+    question_pair: bool = False
+    """Read (question, claim) as a text pair instead of the claim alone; the model folder
+    records it (``stancebank.json``) and ``predict``/``evaluate`` pass the question."""
+    calibrate: bool = True
+    """Fold a temperature, fitted by grouped cross-validation on the train split, into the
+    frozen-encoder model's output layer, so its probabilities mean what they say."""
     team_examples: str = str(TEAM_EXAMPLES)
     """JSONL of team-written ``{text, label}`` examples added to training; "" for none."""
 

@@ -9,6 +9,7 @@ identical to float32.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,21 @@ class Classifier:
     labels: list[str]
     """Class names in the model's output order (its ``id2label``)."""
     version: str
+    pair: bool = False
+    """The model reads (question, claim) text pairs (``stancebank.json`` in its folder)."""
+
+
+INPUT_FILE = "stancebank.json"
+"""What a stancebank model folder says about its input: ``{"input": "claim"}`` or
+``{"input": "question+claim"}``."""
+
+
+def reads_pairs(model_path: str) -> bool:
+    path = os.path.join(model_path, INPUT_FILE)
+    if not os.path.isfile(path):
+        return False
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle).get("input") == "question+claim"
 
 
 def bf16_is_fast() -> bool:
@@ -60,18 +76,20 @@ def load_classifier(
     id2label = model.config.id2label
     labels = [id2label[i] for i in range(len(id2label))]
     version = os.path.basename(os.path.normpath(model_path))
-    return Classifier(tokenizer, model, labels, version)
+    return Classifier(tokenizer, model, labels, version, pair=reads_pairs(model_path))
 
 
 def predict_proba(
     classifier: Classifier,
     texts: Sequence[str],
     *,
+    questions: Sequence[str] | None = None,
     batch_size: int = 64,
     max_length: int = 128,
     progress: Callable[[int], None] = lambda n: None,
 ) -> np.ndarray:
-    """Class probabilities, shape ``(len(texts), n_classes)``, rows in input order."""
+    """Class probabilities, shape ``(len(texts), n_classes)``, rows in input order. A model
+    that reads (question, claim) pairs gets ``questions`` ("" where there is none)."""
     import torch
 
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -79,7 +97,11 @@ def predict_proba(
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
+            pair = (
+                ([(questions[i] if questions else "") for i in batch],) if classifier.pair else ()
+            )
             encoded = classifier.tokenizer(
+                *pair,
                 [texts[i] for i in batch],
                 padding=True,
                 truncation=True,

@@ -48,6 +48,28 @@ def confusion_png(matrix: list[list[int]], labels: list[str], path: Path, *, tit
     pyplot().close(fig)
 
 
+def reliability_png(calibration: dict, path: Path) -> None:
+    """The reliability diagram: accuracy against mean confidence per confidence bin."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    bins = calibration["bins"]
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect")
+    ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o",
+            label="model")  # fmt: skip
+    for b in bins:
+        ax.annotate(str(b["n"]), (b["confidence"], b["accuracy"]), fontsize=7,
+                    textcoords="offset points", xytext=(3, -9))  # fmt: skip
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence of the predicted label")
+    ax.set_ylabel("accuracy")
+    ax.set_title(f"reliability (ECE {calibration['ece']:.3f})", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def markdown_report(metrics: dict, *, model: str, data: str) -> str:
     ci = metrics.get("macro_f1_ci95")
     ci_text = f" (95% bootstrap CI {ci[0]:.3f}–{ci[1]:.3f})" if ci else ""
@@ -59,6 +81,14 @@ def markdown_report(metrics: dict, *, model: str, data: str) -> str:
         f"- examples: {metrics['n']}",
         f"- macro-F1: **{metrics['macro_f1']:.3f}**{ci_text}",
         f"- accuracy: {metrics['accuracy']:.3f}",
+        *(
+            [
+                f"- expected calibration error: {metrics['calibration']['ece']:.3f} "
+                "(![reliability](reliability.png))"
+            ]
+            if "calibration" in metrics
+            else []
+        ),
         "",
         "| class | precision | recall | F1 | support |",
         "|---|---|---|---|---|",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,22 +26,25 @@ __all__ = ["TEAM_EXAMPLES", "TrainOptions", "fine_tune", "training_examples"]
 
 def training_examples(
     train: Examples, options: TrainOptions
-) -> tuple[list[str], list[str], dict[str, int]]:
-    """The training texts and labels: the split's, then the extras ``options`` asks for;
-    and how many of each extra were added."""
+) -> tuple[list[str], list[str], list[str], dict[str, int]]:
+    """The training texts, labels and questions ("" where there is none): the split's, then
+    the extras ``options`` asks for; and how many of each extra were added."""
     texts, labels = list(train.texts), list(train.labels)
+    questions = [train.question_of(i) for i in range(len(train.texts))]
     names = label_names()
     added: dict[str, int] = {}
     if options.label_descriptions:
         texts += list(names.definitions)
         labels += list(names.stances)
+        questions += [""] * len(names.stances)
         added["label_descriptions"] = len(names.stances)
     if options.team_examples:
         team = [r for _, r in read_jsonl(options.team_examples) if r.get("label") in names.stances]
         texts += [r["text"] for r in team]
         labels += [r["label"] for r in team]
+        questions += [str(r.get("question") or "") for r in team]
         added["team_examples"] = len(team)
-    return texts, labels, added
+    return texts, labels, questions, added
 
 
 def class_weights(labels: list[str], names: list[str]) -> list[float]:
@@ -59,15 +63,19 @@ def fine_tune(
     out_dir: Path,
     options: TrainOptions,
     *,
+    groups: Sequence[str] = (),
+    questions: Sequence[str] = (),
     progress: bool = True,
 ) -> dict:
-    """Train, keep the best epoch by validation macro-F1, save the model to ``out_dir``."""
+    """Train and save the model to ``out_dir``: with ``options.epochs == 0`` only the head on
+    the frozen encoder (temperature-scaled by grouped cross-validation over the first
+    ``len(groups)`` items, the rest being extras that are always trained on), else a
+    linear-probe warm start and full fine-tuning that keeps the best epoch when the
+    validation split is big enough."""
     import numpy as np
     import torch
     from datasets import Dataset
     from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
         DataCollatorWithPadding,
         EarlyStoppingCallback,
         PrinterCallback,
@@ -77,26 +85,23 @@ def fine_tune(
         set_seed,
     )
 
-    from stancebank.models.base import default_base_model
     from stancebank.models.metrics import classification_metrics
 
     set_seed(options.seed)
-    base = options.base_model or default_base_model()
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base,
-        num_labels=len(names),
-        id2label=dict(enumerate(names)),
-        label2id={n: i for i, n in enumerate(names)},
-    )
+    model, tokenizer, base = load_base(options, names)
     index = {n: i for i, n in enumerate(names)}
 
-    def encode(texts, labels):
-        data = Dataset.from_dict({"text": texts, "label": [index[label] for label in labels]})
+    def encode(texts, labels, questions):
+        data = Dataset.from_dict({"text": texts, "question": _questions(questions, texts),
+                                  "label": [index[label] for label in labels]})  # fmt: skip
         return data.map(
-            lambda b: tokenizer(b["text"], truncation=True, max_length=options.max_length),
+            lambda b: tokenizer(
+                *_inputs(b["text"], b["question"], options),
+                truncation=True,
+                max_length=options.max_length,
+            ),  # fmt: skip
             batched=True,
-            remove_columns=["text"],
+            remove_columns=["text", "question"],
         )
 
     weights = torch.tensor(class_weights(train_labels, names), dtype=torch.float)
@@ -118,9 +123,28 @@ def fine_tune(
 
     has_validation = validation is not None and len(validation.texts) > 0
     early_stopping = has_validation and len(validation.texts) >= options.min_validation
-    train_data = encode(train_texts, train_labels)
+    targets = [index[label] for label in train_labels]
+    if options.epochs == 0:  # the frozen-encoder recipe: the fitted head is the model
+        pairs = _inputs(train_texts, _questions(questions, train_texts), options)
+        info = _frozen_encoder(model, tokenizer, pairs, targets, weights, groups, options)
+        _save(model, tokenizer, out_dir, options)
+        _write_training_args(out_dir, options, None)
+        return {
+            "train_loss": None, "epochs_run": 0, "early_stopping": False,
+            "best_validation_macro_f1": None,
+            "validation_claims": len(validation.texts) if has_validation else 0,
+            "base_model": base, "linear_probe_epochs": options.probe_epochs, **info,
+        }  # fmt: skip
+    temperature = None
+    if options.calibrate and len(set(groups)) >= 5:
+        temperature = _held_out_temperature(
+            train_texts, train_labels, names, options, groups, _questions(questions, train_texts)
+        )
+        set_seed(options.seed)
+    train_data = encode(train_texts, train_labels, questions)
+    pairs = _inputs(train_texts, _questions(questions, train_texts), options)
     probed = options.probe_epochs > 0 and _linear_probe(
-        model, train_texts, [index[label] for label in train_labels], weights, tokenizer, options
+        model, pairs, targets, weights, tokenizer, options
     )
     with tempfile.TemporaryDirectory() as scratch:
         args = TrainingArguments(
@@ -149,7 +173,11 @@ def fine_tune(
             model=model,
             args=args,
             train_dataset=train_data,
-            eval_dataset=encode(validation.texts, validation.labels) if early_stopping else None,
+            eval_dataset=(
+                encode(validation.texts, validation.labels, validation.questions)
+                if early_stopping
+                else None
+            ),
             processing_class=tokenizer,
             data_collator=DataCollatorWithPadding(tokenizer),
             compute_metrics=metrics,
@@ -162,12 +190,13 @@ def fine_tune(
         result = trainer.train()
         best = trainer.state.best_metric if early_stopping else None
         epochs_run = trainer.state.epoch
+        if temperature is not None:
+            from stancebank.models.head import apply_temperature
+
+            apply_temperature(trainer.model, temperature)
         trainer.save_model(str(out_dir))
-        tokenizer.save_pretrained(str(out_dir))
-        (out_dir / "training_args.json").write_text(
-            json.dumps({"stancebank": asdict(options), "trainer": args.to_dict()}, indent=1,
-                       default=str) + "\n", encoding="utf-8",
-        )  # fmt: skip
+        _save(None, tokenizer, out_dir, options)
+        _write_training_args(out_dir, options, args.to_dict())
     return {
         "train_loss": round(float(result.training_loss), 4),
         "epochs_run": epochs_run,
@@ -176,7 +205,71 @@ def fine_tune(
         "validation_claims": len(validation.texts) if has_validation else 0,
         "base_model": base,
         "linear_probe_epochs": options.probe_epochs if probed else 0,
+        **(
+            {"temperature": round(temperature, 4), "calibration_items": "held-out fold"}
+            if temperature is not None
+            else {}
+        ),
     }
+
+
+def _held_out_temperature(texts, labels, names, options, groups, questions) -> float:
+    """Temperature of the fine-tuning recipe: train it once more without one grouped fold
+    (a fifth of the split's answers; extras always train), and fit T on that fold's logits."""
+    import warnings
+    from dataclasses import replace
+
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from stancebank.models.head import fit_temperature
+    from stancebank.models.predict import load_classifier, predict_proba
+
+    n = len(groups)
+    splitter = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=options.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "least populated class has fewer members"
+        rest, held = next(splitter.split(texts[:n], labels[:n], list(groups)))
+    keep = [*rest, *range(n, len(texts))]
+    with tempfile.TemporaryDirectory() as scratch:
+        fine_tune([texts[i] for i in keep], [labels[i] for i in keep], None, names,
+                  Path(scratch), replace(options, calibrate=False),
+                  questions=[questions[i] for i in keep], progress=False)  # fmt: skip
+        classifier = load_classifier(scratch)
+        probs = predict_proba(classifier, [texts[i] for i in held],
+                              questions=[questions[i] for i in held])  # fmt: skip
+    import numpy as np
+
+    logits = np.log(np.clip(probs, 1e-12, 1.0))  # softmax is shift-invariant: log p are logits
+    index = {name: i for i, name in enumerate(classifier.labels)}
+    return fit_temperature(logits.astype("float32"), [index[labels[i]] for i in held])
+
+
+def _questions(questions: Sequence[str], texts: Sequence[str]) -> list[str]:
+    return list(questions) if questions else [""] * len(texts)
+
+
+def _inputs(texts, questions, options: TrainOptions) -> tuple:
+    """What the tokenizer reads: ``(questions, texts)`` as pairs, or the texts alone."""
+    return (list(questions), list(texts)) if options.question_pair else (list(texts),)
+
+
+def _save(model, tokenizer, out_dir: Path, options: TrainOptions) -> None:
+    """The model (unless Trainer saved it), tokenizer, and what the model reads."""
+    from stancebank.models.predict import INPUT_FILE
+
+    if model is not None:
+        model.save_pretrained(str(out_dir))
+    tokenizer.save_pretrained(str(out_dir))
+    reads = "question+claim" if options.question_pair else "claim"
+    (out_dir / INPUT_FILE).write_text(json.dumps({"input": reads}) + "\n", encoding="utf-8")
+
+
+def _write_training_args(out_dir: Path, options: TrainOptions, trainer: dict | None) -> None:
+    (out_dir / "training_args.json").write_text(
+        json.dumps({"stancebank": asdict(options), "trainer": trainer}, indent=1, default=str)
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def _epoch_progress():
@@ -208,41 +301,92 @@ def _epoch_progress():
     return EpochProgress()
 
 
-def _linear_probe(model, texts, labels, weights, tokenizer, options: TrainOptions) -> bool:
-    """Warm-start the pooler and classifier on the frozen encoder's [CLS] states.
+def load_base(options: TrainOptions, names: Sequence[str]):
+    """The base model with a fresh classification head for ``names``, its tokenizer, and
+    the folder or id it was loaded from."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    all-MiniLM was trained for mean pooling, so the [CLS] pooler that
-    ``BertForSequenceClassification`` classifies from starts out untuned; fitting it on
-    cached encoder outputs first (one forward pass, then cheap epochs) keeps full
-    fine-tuning from wrecking the encoder to fix the head. BERT-like models only; returns
-    False (nothing done) for others.
-    """
+    from stancebank.models.base import resolve_base_model
+
+    base = resolve_base_model(options.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base,
+        num_labels=len(names),
+        id2label=dict(enumerate(names)),
+        label2id={n: i for i, n in enumerate(names)},
+    )
+    return model, tokenizer, base
+
+
+def _head_fit(options: TrainOptions) -> dict:
+    return {"epochs": options.probe_epochs, "batch_size": options.batch_size,
+            "learning_rate": options.probe_learning_rate, "seed": options.seed}  # fmt: skip
+
+
+def _frozen_encoder(model, tokenizer, inputs, targets, weights, groups, options) -> dict:
+    """Fit the head on the frozen encoder's states and fold a temperature into it."""
+    from stancebank.models.head import (
+        apply_temperature,
+        first_token_states,
+        fit_head,
+        fit_temperature,
+        head_of,
+        out_of_fold_logits,
+    )  # fmt: skip
+
+    if head_of(model) is None:
+        raise ValueError(f"no known classification head on {type(model).__name__}")
+    states = first_token_states(model, tokenizer, *inputs, max_length=options.max_length)
+    temperature = 1.0
+    n = len(groups)
+    if options.calibrate and n >= 2:
+        logits = out_of_fold_logits(
+            model, states[:n], targets[:n], groups, always_train=(states[n:], targets[n:]),
+            weights=weights, fit=_head_fit(options), seed=options.seed,
+        )  # fmt: skip
+        temperature = fit_temperature(logits, targets[:n])
+    fit_head(model, states, targets, weights, **_head_fit(options))
+    apply_temperature(model, temperature)
+    return {"temperature": round(temperature, 4), "calibration_items": n}
+
+
+def frozen_encoder_cv(
+    options: TrainOptions, examples: Examples, extra: tuple[list[str], list[str]], *, seed: int = 0
+) -> dict:
+    """Grouped 5-fold cross-validation of the frozen-encoder recipe over ``examples`` (extras
+    in every training fold): out-of-fold probabilities, on states computed once."""
     import torch
 
-    pooler = getattr(model.base_model, "pooler", None)
-    head, dropout = getattr(model, "classifier", None), getattr(model, "dropout", None)
-    if pooler is None or head is None or dropout is None:
+    from stancebank.models.head import first_token_states, out_of_fold_logits
+
+    names = examples.label_names
+    model, tokenizer, _ = load_base(options, names)
+    index = {n: i for i, n in enumerate(names)}
+    targets = [index[y] for y in examples.labels]
+    extra_targets = [index[y] for y in extra[1]]
+    weights = torch.tensor(class_weights([*examples.labels, *extra[1]], names), dtype=torch.float)
+    texts = [*examples.texts, *extra[0]]
+    questions = [examples.question_of(i) for i in range(len(examples.texts))]
+    questions += list(extra[2]) if len(extra) > 2 else [""] * len(extra[0])
+    states = first_token_states(model, tokenizer, *_inputs(texts, questions, options),
+                                max_length=options.max_length)  # fmt: skip
+    n = len(targets)
+    logits = out_of_fold_logits(
+        model, states[:n], targets, examples.groups, always_train=(states[n:], extra_targets),
+        weights=weights, fit=_head_fit(options), seed=seed,
+    )  # fmt: skip
+    return {"probabilities": torch.softmax(torch.tensor(logits), -1).numpy(), "seed": seed}
+
+
+def _linear_probe(model, inputs, labels, weights, tokenizer, options: TrainOptions) -> bool:
+    """Warm-start the classification head on the frozen encoder's first-token states before
+    full fine-tuning, so that fine-tuning does not wreck the encoder to fix an untuned head.
+    Returns False (nothing done) for an architecture whose head we do not know."""
+    from stancebank.models.head import first_token_states, fit_head, head_of
+
+    if head_of(model) is None:
         return False
-    model.eval()
-    states = []
-    with torch.no_grad():
-        for start in range(0, len(texts), 64):
-            enc = tokenizer(list(texts[start : start + 64]), padding=True, truncation=True,
-                            max_length=options.max_length, return_tensors="pt")  # fmt: skip
-            states.append(model.base_model(**enc).last_hidden_state[:, :1])
-    states = torch.cat(states)
-    targets = torch.tensor(labels)
-    parameters = [*pooler.parameters(), *head.parameters()]
-    optimiser = torch.optim.AdamW(parameters, lr=options.probe_learning_rate, weight_decay=0.01)
-    generator = torch.Generator().manual_seed(options.seed)
-    model.train()
-    for _epoch in range(options.probe_epochs):
-        order = torch.randperm(len(targets), generator=generator)
-        for start in range(0, len(order), options.batch_size):
-            batch = order[start : start + options.batch_size]
-            logits = head(dropout(pooler(states[batch])))
-            loss = torch.nn.functional.cross_entropy(logits, targets[batch], weight=weights)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
+    states = first_token_states(model, tokenizer, *inputs, max_length=options.max_length)
+    fit_head(model, states, labels, weights, **_head_fit(options))
     return True

@@ -7,12 +7,14 @@ import json
 from pathlib import Path
 
 from stancebank.dataset.jsonl import staged_directory
-from stancebank.models.base import default_base_model
+from stancebank.dataset.schema import load_schema
+from stancebank.models.base import resolve_base_model
 from stancebank.models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
 from stancebank.models.card import model_card
-from stancebank.models.data import concat, load_splits, require_split
-from stancebank.models.metrics import classification_metrics, present_labels
-from stancebank.models.train import TrainOptions, fine_tune, training_examples
+from stancebank.models.data import concat, load_labelled_file, load_splits, require_split
+from stancebank.models.evaluate import score_examples
+from stancebank.models.metrics import classification_metrics, polar_macro_f1, present_labels
+from stancebank.models.train import TrainOptions, fine_tune, frozen_encoder_cv, training_examples
 
 
 def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
@@ -43,24 +45,65 @@ def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
     return results
 
 
+def _recipe_cv(options: TrainOptions, splits: list, extra, names) -> dict | None:
+    """Grouped CV of the recipe itself over every release claim — cheap for the
+    frozen-encoder recipe (states computed once); None for fine-tuning recipes, whose CV
+    needs five trainings (``scripts/experiments/recipes.py`` runs it)."""
+    if options.epochs != 0:
+        return None
+    everything = concat(splits)
+    if len(set(everything.groups)) < 2:
+        return None
+    probs = frozen_encoder_cv(options, everything, extra)["probabilities"]
+    predicted = [names[i] for i in probs.argmax(1)]
+    polar = list(load_schema().polar_values)
+    return {
+        "macro_f1": classification_metrics(everything.labels, predicted, names, bootstrap=0)[
+            "macro_f1"
+        ],
+        "macro_f1_benefit_harm": polar_macro_f1(everything.labels, probs, names, polar),
+        "folds": 5,
+        "n": len(everything.labels),
+    }
+
+
+def _out_of_domain(model_dir: Path, ood_data: Path | None) -> dict | None:
+    """The model on a labelled file nobody here wrote, restricted to the polar classes when
+    that is all the file has (the dev set's benefit/harm)."""
+    if ood_data is None:
+        return None
+    examples = load_labelled_file(ood_data)
+    polar = list(load_schema().polar_values)
+    only = polar if set(examples.labels) <= set(polar) else None
+    metrics = score_examples(str(model_dir), examples, only).metrics
+    return {"data": ood_data.name, "labels": only or metrics["labels"], **metrics}
+
+
 def train_and_report(
     dataset_dir: Path,
     out_dir: Path,
     options: TrainOptions,
     *,
     cv: bool = True,
+    ood_data: Path | None = None,
     progress: bool = True,
 ) -> dict:
-    """Fine-tune, score on validation and test, put baselines beside it; write the model
-    folder (replaced only when complete) and return its metrics."""
+    """Train, score on validation and test, on an out-of-domain labelled file and by
+    grouped CV of the recipe, put baselines beside it; write the model folder (replaced only
+    when complete) and return its metrics."""
     splits = load_splits(dataset_dir)
     train = require_split(splits, "train", dataset_dir)
     validation, test = splits.get("validation"), splits.get("test")
     names = train.label_names
-    texts, labels, added = training_examples(train, options)
-    extra = (texts[len(train.texts) :], labels[len(train.labels) :])
+    texts, labels, questions, added = training_examples(train, options)
+    n = len(train.texts)
+    extra = (texts[n:], labels[n:], questions[n:])
+    loaded = [s for s in (train, validation, test) if s is not None]
     with staged_directory(out_dir) as staging:
-        training = fine_tune(texts, labels, validation, names, staging, options, progress=progress)
+        training = fine_tune(
+            texts, labels, validation, names, staging, options, groups=train.groups,
+            questions=questions, progress=progress,
+        )  # fmt: skip
         training.update(
             train_examples=len(train.texts), extra_examples=added,
             seed=options.seed,
@@ -71,14 +114,17 @@ def train_and_report(
         metrics: dict = {"labels": list(names), "training": training}
         for name, split in (("validation", validation), ("test", test)):
             if split is not None:
-                probs = predict_proba(classifier, split.texts)
+                probs = predict_proba(classifier, split.texts, questions=split.questions)
                 predicted = [names[i] for i in probs.argmax(axis=1)]
                 labels = present_labels(split.labels, predicted, names)
                 metrics[name] = classification_metrics(split.labels, predicted, labels)
-        base = options.base_model or default_base_model()
-        loaded = [s for s in (train, validation, test) if s is not None]
+        if cv and (recipe_cv := _recipe_cv(options, loaded, extra, names)):
+            metrics["cv"] = recipe_cv
+        if ood := _out_of_domain(staging, ood_data):
+            metrics["ood"] = ood
+        base = resolve_base_model(options.base_model)
         metrics["baselines"] = _baselines(loaded, train, test, extra, names, base, cv)
-        metrics["baselines"]["fine-tuned (this model)"] = {
+        metrics["baselines"]["this model (CV above)"] = {
             "test_macro_f1": metrics.get("test", {}).get("macro_f1")
         }
         (staging / "metrics.json").write_text(
@@ -86,6 +132,6 @@ def train_and_report(
         )
         if "test" in metrics:
             card = model_card(metrics, dataset_name=Path(dataset_dir).name,
-                              base_is_default=not options.base_model)  # fmt: skip
+                              base_model=options.base_model)  # fmt: skip
             (staging / "README.md").write_text(card, encoding="utf-8")
     return metrics

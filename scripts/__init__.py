@@ -40,8 +40,8 @@ _API = {
     "stancebank.labeling.push": ("PushReport",),
     "stancebank.labeling.server": ("ServerError",),
     "stancebank.models.api": (
-        "train", "predict", "evaluate", "report", "TrainResult", "PredictResult",
-        "EvaluationResult", "ReportResult",
+        "train", "predict", "evaluate", "compare", "report", "TrainResult", "PredictResult",
+        "EvaluationResult", "ComparisonResult", "ReportResult",
     ),
     "stancebank.models.options": ("TrainOptions", "PredictOptions"),
 }  # fmt: skip

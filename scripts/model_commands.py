@@ -12,9 +12,11 @@ from stancebank import console
 from stancebank.arguments import subcommand
 from stancebank.console import say
 from stancebank.models.options import (
+    DEFAULT_OOD_DATA,
     DEFAULT_SPLIT,
     PRECISIONS,
     TEAM_EXAMPLES,
+    ZERO_SHOT_ENCODER,
     PredictOptions,
     TrainOptions,
 )
@@ -37,6 +39,15 @@ _EVALUATE_EXAMPLES = """examples:
 MODEL is a model folder, an HF id/path, or a predictions JSONL ({claim_id|id|text, label,
 [scores]}). A labelled CSV/JSONL needs 'text' and 'label'. --labels keeps only examples of
 those classes and maps the model's other classes away by taking the best listed one."""
+
+_COMPARE_EXAMPLES = """examples:
+  stancebank compare work/model majority zero-shot --data work/dataset
+  stancebank compare work/model their-preds.jsonl zero-shot \\
+      --data ../shared/eval/surveillance-dev.csv --labels benefit,harm --out work/compare
+
+Each MODEL is a model folder, an HF id, a predictions JSONL, or a built-in reference:
+'majority' (the most frequent gold label) or 'zero-shot' (similarity to each stance's
+prototype sentence in the label schema). Every model is tested against the first one."""
 
 _REPORT_EXAMPLES = """examples:
   stancebank report work/dataset --predictions work/preds.jsonl --out work/report.html
@@ -90,7 +101,23 @@ def add_parsers(subparsers) -> None:
         help="do not add the label definitions as examples",
     )
     train_args.add_argument(
-        "--no-cv", action="store_true", help="skip the baselines' cross-validation"
+        "--no-cv", action="store_true", help="skip grouped cross-validation on the release"
+    )
+    train_args.add_argument(
+        "--ood-data",
+        metavar="FILE",
+        help="labelled CSV / JSONL to score the model on, never trained on (default: "
+        f"{DEFAULT_OOD_DATA} when it exists)",
+    )
+    train_args.add_argument(
+        "--question-pair",
+        action="store_true",
+        help="read (question, claim) as a text pair instead of the claim alone",
+    )
+    train_args.add_argument(
+        "--no-calibrate",
+        action="store_true",
+        help="do not fit a temperature (frozen-encoder recipe)",
     )
 
     predict_args = subcommand(
@@ -138,6 +165,31 @@ def add_parsers(subparsers) -> None:
         help="folder for report.md, confusion_matrix.png and predictions",
     )
 
+    compare_args = subcommand(
+        subparsers,
+        "compare",
+        "Compare stance models on the same items, with paired tests.",
+        compare,
+        examples=_COMPARE_EXAMPLES,
+    )
+    compare_args.add_argument(
+        "models", nargs="+", metavar="MODEL",
+        help="model folders, HF ids, predictions JSONL files, 'majority' or 'zero-shot'",
+    )  # fmt: skip
+    compare_args.add_argument(
+        "--data", required=True, metavar="DATASET_DIR|FILE",
+        help="dataset folder, or a labelled .csv / .jsonl (text, label)",
+    )  # fmt: skip
+    compare_args.add_argument("--split", default=DEFAULT_SPLIT, help="dataset split to score")
+    compare_args.add_argument("--labels", metavar="LABEL,LABEL",
+                              help="score only these classes, e.g. benefit,harm")  # fmt: skip
+    compare_args.add_argument(
+        "--zero-shot-encoder", default=ZERO_SHOT_ENCODER, metavar="ID_OR_PATH",
+        help="sentence encoder of the 'zero-shot' reference",
+    )  # fmt: skip
+    compare_args.add_argument("--out", metavar="REPORT_DIR",
+                              help="folder for compare.md and compare.json")  # fmt: skip
+
     report_args = subcommand(
         subparsers,
         "report",
@@ -170,15 +222,32 @@ def train(args: argparse.Namespace) -> int:
         team_examples="" if args.no_team_examples else str(TEAM_EXAMPLES),
         label_descriptions=not args.no_label_descriptions,
         probe_epochs=args.probe_epochs,
+        calibrate=not args.no_calibrate,
+        question_pair=args.question_pair,
     )
+    ood = args.ood_data
+    if ood is None and DEFAULT_OOD_DATA.is_file():
+        ood = DEFAULT_OOD_DATA
+    elif ood is None:
+        say(f"note: no out-of-domain figure ({DEFAULT_OOD_DATA} not found; see --ood-data)")
     result = api.train(dataset_dir=args.dataset_dir, out=args.out, options=options,
-                       cv=not args.no_cv, progress=console.progress())  # fmt: skip
+                       cv=not args.no_cv, ood_data=ood, progress=console.progress())  # fmt: skip
     metrics = result.metrics
     say(f"wrote {args.out}")
     if "test" in metrics:
         test = metrics["test"]
         say(f"  test: macro-F1 {test['macro_f1']:.3f} (95% CI {test['macro_f1_ci95']}), "
             f"accuracy {test['accuracy']:.3f}, n {test['n']}")  # fmt: skip
+    if "cv" in metrics:
+        cv = metrics["cv"]
+        say(f"  grouped CV on the release: macro-F1 {cv['macro_f1']:.3f}, benefit/harm "
+            f"{cv['macro_f1_benefit_harm']:.3f} (n {cv['n']})")  # fmt: skip
+    if "ood" in metrics:
+        ood_m = metrics["ood"]
+        ece = ood_m.get("calibration", {}).get("ece")
+        say(f"  out of domain ({ood_m['data']}, {'/'.join(ood_m['labels'])}): macro-F1 "
+            f"{ood_m['macro_f1']:.3f} (95% CI {ood_m['macro_f1_ci95']}), n {ood_m['n']}"
+            + (f", ECE {ece:.3f}" if ece is not None else ""))  # fmt: skip
     for name, row in metrics["baselines"].items():
         cv = row.get("cv")
         cv_text = f"  CV {cv['macro_f1_mean']:.3f} ± {cv['macro_f1_std']:.3f}" if cv else ""
@@ -210,6 +279,19 @@ def evaluate(args: argparse.Namespace) -> int:
     print(json.dumps(result.metrics, indent=1))
     if result.out:
         say(f"wrote report.md, confusion_matrix.png and predictions.jsonl to {result.out}")
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    from stancebank.models import api
+    from stancebank.models.compare import markdown_table
+
+    labels = [label.strip() for label in args.labels.split(",")] if args.labels else None
+    result = api.compare(models=args.models, data=args.data, split=args.split, labels=labels,
+                         zero_shot_encoder=args.zero_shot_encoder, out=args.out)  # fmt: skip
+    print(markdown_table(result.rows, data=args.data, labels=result.labels), end="")
+    if result.out:
+        say(f"wrote compare.md and compare.json to {result.out}")
     return 0
 
 

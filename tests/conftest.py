@@ -74,6 +74,7 @@ def tiny_model(tmp_path_factory, tiny_dataset):
     from stancebank.models.workflow import train_and_report
 
     out = tmp_path_factory.mktemp("model") / "model"
-    options = TrainOptions(epochs=1, seed=3, team_examples="", max_length=64)
+    options = TrainOptions(base_model="all-MiniLM-L6-v2", epochs=1, seed=3, team_examples="",
+                           max_length=64)  # fmt: skip
     metrics = train_and_report(Path(tiny_dataset), out, options, cv=False)
     return out, metrics

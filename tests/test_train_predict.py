@@ -29,6 +29,8 @@ def test_trained_folder_is_a_pipeline_ready_model(tiny_model, tiny_dataset):
     )
     card = (model_dir / "README.md").read_text()
     assert "model-index:" in card and "macro-F1" in card
+    # calibrated on a held-out grouped fold of the train split, folded into the weights
+    assert saved["training"]["temperature"] > 0 and "temperature of" in card
     assert json.loads((model_dir / "training_args.json").read_text())["stancebank"]["seed"] == 3
 
 
@@ -69,8 +71,8 @@ def test_early_stopping_only_with_a_validation_split_big_enough_to_pick_an_epoch
              "Safer streets, but no privacy.", "The card is needed for trains."] * 2  # fmt: skip
     labels = names * 2
     validation = Examples(texts[:4], labels[:4], ids=["a", "b", "c", "d"])
-    options = TrainOptions(epochs=2, seed=3, team_examples="", label_descriptions=False,
-                           probe_epochs=0, max_length=32)  # fmt: skip
+    options = TrainOptions(base_model="all-MiniLM-L6-v2", epochs=2, seed=3, team_examples="",
+                           label_descriptions=False, probe_epochs=0, max_length=32)  # fmt: skip
     options.min_validation = min_validation
     info = fine_tune(texts, labels, validation, names, tmp_path / "model", options)
     assert info["early_stopping"] is early

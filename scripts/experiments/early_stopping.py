@@ -38,9 +38,11 @@ def main() -> None:
     }
     for seed in args.seeds:
         for name, recipe in recipes.items():
-            options = TrainOptions(seed=seed, epochs=recipe["epochs"])
+            options = TrainOptions(
+                base_model="all-MiniLM-L6-v2", seed=seed, epochs=recipe["epochs"]
+            )
             options.min_validation = recipe["min"]
-            texts, labels, _added = training_examples(train, options)
+            texts, labels, _questions, _added = training_examples(train, options)
             with tempfile.TemporaryDirectory() as out:
                 info = fine_tune(texts, labels, validation, names, Path(out), options)
                 predicted = predict_examples(out, test).labels

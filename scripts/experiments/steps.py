@@ -106,7 +106,8 @@ def main() -> None:
         for train, test in folds:
             et, ey = extra_for(keys)
             with tempfile.TemporaryDirectory() as tmp:
-                options = TrainOptions(epochs=args.epochs, seed=13, team_examples="",
+                options = TrainOptions(base_model="all-MiniLM-L6-v2", epochs=args.epochs, seed=13,
+                                       team_examples="",
                                        label_descriptions=False, probe_epochs=probe)  # fmt: skip
                 fine_tune(
                     [*texts[train], *et], [*gold[train], *ey], None, names, Path(tmp), options
