@@ -124,7 +124,7 @@ def train_and_report(
             metrics["ood"] = ood
         base = resolve_base_model(options.base_model)
         metrics["baselines"] = _baselines(loaded, train, test, extra, names, base, cv)
-        metrics["baselines"]["this model (CV above)"] = {
+        metrics["baselines"]["this model"] = {
             "test_macro_f1": metrics.get("test", {}).get("macro_f1")
         }
         (staging / "metrics.json").write_text(

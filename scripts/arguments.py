@@ -19,6 +19,13 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             return text
         return f"{text} (default: %(default)s)"
 
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # never inside names and paths such as all-mpnet-base-v2 or ../shared/eval/…
+        import textwrap
+
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return textwrap.wrap(text, width, break_on_hyphens=False)
+
 
 def console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     """-q/-v on the main parser and on every subcommand. A subcommand's copy leaves the

@@ -5,6 +5,7 @@ Usage:
     .venv/bin/python scripts/experiments/recipes.py work/dataset \\
         --dev ../shared/eval/surveillance-dev.csv [--recipes NAME ...] [--seeds 13 1 2] \\
         [--cv-seeds 13] [--out work/recipes.jsonl]
+    .venv/bin/python scripts/experiments/recipes.py --table work/recipes.jsonl
 
 For each recipe and seed: train on the release's train split plus the recipe's extras
 exactly as ``stancebank train`` does, and score benefit/harm macro-F1 on the dev set (the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 import warnings
@@ -107,8 +109,33 @@ def grouped_cv(options: TrainOptions, data: Examples) -> tuple[float, float]:
     return float(four), benefit_harm_f1(data.labels, probs, names)
 
 
+def table(path: str) -> str:
+    """The Markdown table of a results file: per recipe, dev mean ± std over its seeds and
+    the grouped-CV figures (of the CV seeds run)."""
+    rows: dict[str, list[dict]] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        rows.setdefault(row["recipe"], []).append(row)
+    out = ["| recipe | dev benefit/harm macro-F1 (mean ± std, seeds) | release grouped CV: "
+           "4-class | release grouped CV: benefit/harm | train s (median) |",
+           "|---|---|---|---|---|"]  # fmt: skip
+    for name, runs in rows.items():
+        dev = np.array([r["dev_benefit_harm"] for r in runs])
+        seeds = ", ".join(str(r["seed"]) for r in runs)
+        cv = [r for r in runs if "cv_4class" in r]
+        four = " / ".join(f"{r['cv_4class']:.3f}" for r in cv) or "—"
+        two = " / ".join(f"{r['cv_benefit_harm']:.3f}" for r in cv) or "—"
+        seconds = int(np.median([r["train_seconds"] for r in runs]))
+        out.append(f"| {name} | {dev.mean():.3f} ± {dev.std():.3f} ({seeds}) | {four} | {two} "
+                   f"| {seconds} |")  # fmt: skip
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    if len(sys.argv) == 3 and sys.argv[1] == "--table":
+        print(table(sys.argv[2]))
+        return
     parser.add_argument("dataset_dir")
     parser.add_argument("--dev", required=True, help="labelled CSV scored, never trained on")
     parser.add_argument("--recipes", nargs="*", help="names (or unique prefixes) to run")
