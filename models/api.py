@@ -138,12 +138,7 @@ def evaluate(
     from stancebank.models.evaluate import score_examples
     from stancebank.models.report import confusion_png, markdown_report, reliability_png
 
-    examples = load_eval_data(data, split)
-    only = list(labels) if labels else None
-    if only:
-        examples = examples.only(only)
-        if not examples.texts:
-            raise InputError(data, f"no example is labelled {', '.join(only)}")
+    examples, only = load_eval_data(data, split, labels=labels)
     scored = score_examples(str(model), examples, only)
     metrics, predictions, predicted, scored_labels = (
         scored.metrics, scored.predictions, scored.predicted, scored.labels,
@@ -232,12 +227,7 @@ def compare(
 
     if not models:
         raise InputError("compare", "name at least one model")
-    examples = load_eval_data(data, split)
-    only = list(labels) if labels else None
-    if only:
-        examples = examples.only(only)
-        if not examples.texts:
-            raise InputError(data, f"no example is labelled {', '.join(only)}")
+    examples, only = load_eval_data(data, split, labels=labels)
     runs = []
     for model in models:
         name = str(model)

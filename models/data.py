@@ -124,10 +124,21 @@ def load_labelled_file(path: str | Path) -> Examples:
     return examples
 
 
-def load_eval_data(source: str | Path, split: str) -> Examples:
+def load_eval_data(
+    source: str | Path, split: str, *, labels: Sequence[str] | None = None
+) -> tuple[Examples, list[str] | None]:
+    """The examples to score from a dataset folder (its ``split``) or a labelled CSV / JSONL,
+    restricted to ``labels`` when given; and that restriction (None for all classes)."""
     source = Path(source)
     if source.is_dir():
-        return load_dataset_split(source, split)
-    if source.suffix.lower() in (".csv", ".jsonl"):
-        return load_labelled_file(source)
-    raise InputError(source, "expected a dataset directory, a .csv or a .jsonl file")
+        examples = load_dataset_split(source, split)
+    elif source.suffix.lower() in (".csv", ".jsonl"):
+        examples = load_labelled_file(source)
+    else:
+        raise InputError(source, "expected a dataset directory, a .csv or a .jsonl file")
+    only = list(labels) if labels else None
+    if only:
+        examples = examples.only(only)
+        if not examples.texts:
+            raise InputError(source, f"no example is labelled {', '.join(only)}")
+    return examples, only
