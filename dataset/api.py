@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from stancebank.dataset.errors import InputError
 from stancebank.dataset.options import BuildOptions
+from stancebank.dataset.outputs import check_output_dir, check_output_file
 from stancebank.dataset.progress import progress_bar
 
 if TYPE_CHECKING:  # the build module imports `datasets`; ingest and segment need not
@@ -45,6 +46,7 @@ def ingest(
     from stancebank.dataset.answers_io import write_answers
     from stancebank.dataset.interview import ingest_files
 
+    check_output_file(out, inputs=files)
     bar = progress_bar(files, desc="ingest", unit="file", enabled=progress)
     answers = ingest_files(bar, fmt=format)
     write_answers(out, answers)
@@ -67,6 +69,7 @@ def segment(*, answers: PathLike, out: PathLike, progress: bool = True) -> Segme
     from stancebank.dataset.claims_io import write_claims
     from stancebank.dataset.segment import segment_answer
 
+    check_output_file(out, inputs=[answers])
     records = read_answers(answers)
     claims = [
         claim
@@ -113,6 +116,7 @@ def build_release(
     from stancebank.dataset.release import write_release
     from stancebank.dataset.schema import label_names
 
+    check_output_dir(out, command="build", inputs=[claims, annotations, answers])
     datasets.disable_progress_bars()  # a build of a few seconds needs no bars per split
     labels = label_names()
     claim_records = read_claims(claims)

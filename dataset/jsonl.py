@@ -1,13 +1,11 @@
-"""JSONL reading with line numbers, and atomic writes (temp file or directory + rename)."""
+"""JSONL reading with line numbers, and atomic file writes (temp file + rename)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +44,11 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the whole new one."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise InputError(path, f"cannot write it ({error.strerror})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -67,25 +68,3 @@ def dumps_jsonl(records: Iterable[dict[str, Any]]) -> str:
 def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> None:
     """Atomically write ``records`` as JSONL."""
     atomic_write_text(path, dumps_jsonl(records))
-
-
-@contextmanager
-def staged_directory(out_dir: str | Path) -> Iterator[Path]:
-    """A temporary sibling of ``out_dir`` to fill; it replaces ``out_dir`` only when the
-    block finishes, so a failure leaves the earlier ``out_dir`` as it was."""
-    out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        yield staging
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out_dir.rename(old)
-            staging.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

@@ -13,7 +13,7 @@ from pathlib import Path
 from datasets import DatasetDict
 
 from stancebank.dataset.errors import InputError
-from stancebank.dataset.jsonl import staged_directory
+from stancebank.dataset.outputs import staged_directory
 from stancebank.dataset.splits import SPLITS
 
 REPORT_FILE = "build_report.json"
@@ -26,7 +26,7 @@ def parquet_name(split: str) -> str:
 
 
 def write_release(out_dir: str | Path, splits: DatasetDict, card: str, report: dict) -> Path:
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, command="build") as staging:
         splits.save_to_disk(str(staging))
         (staging / "data").mkdir()
         for name in SPLITS:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stancebank.dataset.errors import InputError
+from stancebank.dataset.outputs import check_output_dir, check_output_file, staged_directory
 from stancebank.dataset.progress import progress_bar
 from stancebank.models.options import (
     DEFAULT_SPLIT,
@@ -56,6 +57,9 @@ def train(
         raise InputError(dataset_dir, "not a dataset directory")
     if ood_data is not None and not Path(ood_data).is_file():
         raise InputError(ood_data, "no such out-of-domain file")
+    base = (options or TrainOptions()).base_model
+    local_base = base if Path(base).exists() else None
+    check_output_dir(out, command="train", inputs=[dataset_dir, ood_data, local_base])
     metrics = train_and_report(
         Path(dataset_dir), Path(out), options or TrainOptions(), cv=cv,
         ood_data=Path(ood_data) if ood_data else None, progress=progress,
@@ -86,6 +90,7 @@ def predict(
     from stancebank.models.predict import load_classifier, predict_proba
 
     options = options or PredictOptions()
+    check_output_file(out, inputs=[model, claims])
     records = read_claims(claims)
     try:
         classifier = load_classifier(
@@ -133,11 +138,13 @@ def evaluate(
         out: a folder for ``report.md``, ``confusion_matrix.png``, ``reliability.png`` (when
             the model gives scores) and ``predictions.jsonl``.
     """
-    from stancebank.dataset.jsonl import atomic_write_text, write_jsonl
+    from stancebank.dataset.jsonl import dumps_jsonl
     from stancebank.models.data import load_eval_data
     from stancebank.models.evaluate import score_examples
     from stancebank.models.report import confusion_png, markdown_report, reliability_png
 
+    if out is not None:
+        check_output_dir(out, command="evaluate", inputs=[model, data])
     examples, only = load_eval_data(data, split, labels=labels)
     scored = score_examples(str(model), examples, only)
     metrics, predictions, predicted, scored_labels = (
@@ -146,21 +153,22 @@ def evaluate(
     metrics.update(model=str(model), data=str(data))
     if out is None:
         return EvaluationResult(metrics, None)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    confusion_png(metrics["confusion_matrix"], scored_labels, folder / "confusion_matrix.png",
-                  title=f"macro-F1 {metrics['macro_f1']:.3f} (n={metrics['n']})")  # fmt: skip
-    if "calibration" in metrics:
-        reliability_png(metrics["calibration"], folder / "reliability.png")
-    atomic_write_text(folder / "report.md", markdown_report(metrics, model=model, data=data))
     scores = predictions.scores or [None] * len(predicted)
     rows = [
         {"id": i, "text": t, "gold": g, "predicted": p, **({"scores": s} if s else {})}
         for i, t, g, p, s in zip(examples.ids, examples.texts, examples.labels, predicted,
                                  scores, strict=True)
     ]  # fmt: skip
-    write_jsonl(folder / "predictions.jsonl", rows)
-    return EvaluationResult(metrics, folder)
+    with staged_directory(out, command="evaluate") as folder:
+        confusion_png(metrics["confusion_matrix"], scored_labels, folder / "confusion_matrix.png",
+                      title=f"macro-F1 {metrics['macro_f1']:.3f} (n={metrics['n']})")  # fmt: skip
+        if "calibration" in metrics:
+            reliability_png(metrics["calibration"], folder / "reliability.png")
+        (folder / "report.md").write_text(
+            markdown_report(metrics, model=model, data=data), encoding="utf-8"
+        )
+        (folder / "predictions.jsonl").write_text(dumps_jsonl(rows), encoding="utf-8")
+    return EvaluationResult(metrics, Path(out).resolve())
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,7 @@ def report(
 
     from stancebank.models.overview import write_report
 
+    check_output_file(out, inputs=[dataset_dir, predictions])
     datasets.disable_progress_bars()
     data = write_report(Path(dataset_dir), Path(predictions), Path(out), split=split)
     return ReportResult(Path(out), data["n_claims"], len(data["disagreements"]))
@@ -217,7 +226,6 @@ def compare(
     """
     import json
 
-    from stancebank.dataset.jsonl import atomic_write_text
     from stancebank.models.compare import as_dicts, markdown_table
     from stancebank.models.compare import compare as compare_rows
     from stancebank.models.data import load_eval_data
@@ -227,6 +235,8 @@ def compare(
 
     if not models:
         raise InputError("compare", "name at least one model")
+    if out is not None:
+        check_output_dir(out, command="compare", inputs=[*models, data])
     examples, only = load_eval_data(data, split, labels=labels)
     runs = []
     for model in models:
@@ -243,12 +253,12 @@ def compare(
     rows = compare_rows(examples.labels, runs, scored)
     folder = None
     if out is not None:
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        table = markdown_table(rows, data=str(data), labels=scored)
-        atomic_write_text(folder / "compare.md", table)
         record = {"data": str(data), "labels": scored, "rows": as_dicts(rows)}
-        atomic_write_text(folder / "compare.json", json.dumps(record, indent=1) + "\n")
+        with staged_directory(out, command="compare") as staging:
+            table = markdown_table(rows, data=str(data), labels=scored)
+            (staging / "compare.md").write_text(table, encoding="utf-8")
+            (staging / "compare.json").write_text(json.dumps(record, indent=1) + "\n")
+        folder = Path(out).resolve()
     return ComparisonResult(rows, list(scored), len(examples.labels), folder)
 
 

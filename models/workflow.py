@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stancebank.dataset.jsonl import staged_directory
+from stancebank.dataset.outputs import staged_directory
 from stancebank.dataset.schema import load_schema
 from stancebank.models.base import resolve_base_model
 from stancebank.models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
@@ -99,7 +99,7 @@ def train_and_report(
     n = len(train.texts)
     extra = (texts[n:], labels[n:], questions[n:])
     loaded = [s for s in (train, validation, test) if s is not None]
-    with staged_directory(out_dir) as staging:
+    with staged_directory(out_dir, command="train") as staging:
         training = fine_tune(
             texts, labels, validation, names, staging, options, groups=train.groups,
             questions=questions, progress=progress,
