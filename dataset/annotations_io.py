@@ -129,7 +129,20 @@ class Pseudonyms:
     @classmethod
     def load(cls, directory: Path) -> Pseudonyms:
         path = directory / ANNOTATORS_FILE
-        return cls(json.loads(path.read_text(encoding="utf-8")) if path.exists() else None)
+        if not path.exists():
+            return cls()
+        try:
+            mapping = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as error:
+            raise InputError(path, f"not a pseudonym map ({type(error).__name__})") from None
+        valid = isinstance(mapping, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        )
+        if not valid or len(set(mapping.values())) != len(mapping):
+            raise InputError(
+                path, 'not a pseudonym map (expected {"annotator e-mail": "A1", ...}, unique)'
+            )
+        return cls(mapping)
 
     def save(self, directory: Path) -> None:
         atomic_write_text(directory / ANNOTATORS_FILE, json.dumps(self.mapping, indent=1) + "\n")

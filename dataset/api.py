@@ -30,27 +30,68 @@ class IngestResult:
     """The answers JSONL written."""
     answers: int
     documents: int
+    provenance: Path
+    """The local file that maps document ids to the files they came from (never published)."""
+
+
+def provenance_path(answers_out: PathLike) -> Path:
+    """Where ingest keeps which file each document came from: beside the answers file."""
+    out = Path(answers_out)
+    return out.with_name(f"{out.stem}.provenance.json")
 
 
 def ingest(
-    *, files: Sequence[PathLike], out: PathLike, format: str = "auto", progress: bool = True
+    *,
+    files: Sequence[PathLike],
+    out: PathLike,
+    format: str = "auto",
+    document_ids: Sequence[str] = (),
+    progress: bool = True,
 ) -> IngestResult:
     """Read interview files into one answers JSONL (one record per respondent per question).
 
     Args:
         files: interview files; each becomes its own document.
-        out: the answers JSONL to write.
+        out: the answers JSONL to write; ``NAME.provenance.json`` beside it records each
+            document's file name and hash, for local use only.
         format: the layout of the files, or ``auto`` to detect each file's.
+        document_ids: one id per file, in order (default: ``doc-`` + a hash of the file,
+            so a file named after a person does not name the document).
         progress: show a progress bar on a terminal.
     """
-    from stancebank.dataset.answers_io import write_answers
-    from stancebank.dataset.interview import ingest_files
+    import hashlib
+    import json
 
+    from stancebank.dataset.answers_io import write_answers
+    from stancebank.dataset.interview import document_ids as assign_ids
+    from stancebank.dataset.interview import ingest_files
+    from stancebank.dataset.jsonl import atomic_write_text
+
+    files = list(files)
     check_output_file(out, inputs=files)
-    bar = progress_bar(files, desc="ingest", unit="file", enabled=progress)
-    answers = ingest_files(bar, fmt=format)
+    check_output_file(provenance_path(out), inputs=files)
+    ids = assign_ids(files, document_ids)
+    answers = []
+    pairs = list(zip(files, ids, strict=True))
+    for path, document_id in progress_bar(pairs, desc="ingest", unit="file", enabled=progress):
+        answers.extend(ingest_files([path], fmt=format, ids=[document_id]))
+    documents = [
+        {
+            "document_id": i,
+            "file": str(p),
+            "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest(),
+        }
+        for p, i in pairs
+    ]
+    note = "Local only: which file each document came from. Never publish this file."
+    provenance = {"note": note, "documents": documents}
     write_answers(out, answers)
-    return IngestResult(Path(out), len(answers), len({a["document_id"] for a in answers}))
+    atomic_write_text(
+        provenance_path(out), json.dumps(provenance, indent=1, ensure_ascii=False) + "\n"
+    )
+    return IngestResult(
+        Path(out), len(answers), len({a["document_id"] for a in answers}), provenance_path(out)
+    )
 
 
 @dataclass(frozen=True)
@@ -119,12 +160,11 @@ def build_release(
     check_output_dir(out, command="build", inputs=[claims, annotations, answers])
     datasets.disable_progress_bars()  # a build of a few seconds needs no bars per split
     labels = label_names()
-    claim_records = read_claims(claims)
+    known = {a["answer_id"]: a["text"] for a in read_answers(answers)} if answers else {}
+    claim_records = read_claims(claims, answers=known)
     annotation_records = read_snapshots(annotations, stances=labels.stances, aspects=labels.aspects)
     adjudications = read_adjudication(annotations, stances=labels.stances)
-    contexts = answer_texts(claim_records)
-    if answers:
-        contexts.update({a["answer_id"]: a["text"] for a in read_answers(answers)})
+    contexts = {**answer_texts(claim_records), **known}
     splits, report = dataset_from(
         claim_records, annotation_records, labels, contexts=contexts,
         adjudications=adjudications, options=options or BuildOptions(),
@@ -151,7 +191,8 @@ class PublishResult:
     repo_id: str
     private: bool
     files: list = field(default_factory=list)
-    """``UploadFile(path, size)`` of every file uploaded (or, on a dry run, to upload)."""
+    """``UploadFile(path, size, sha256, data)`` of every file uploaded (or, on a dry run,
+    to upload): the bytes the gate scanned."""
     uploaded: bool = False
     commit: str | None = None
 
@@ -177,19 +218,19 @@ def publish(
     """
     from stancebank.dataset.answers_io import read_answers
     from stancebank.dataset.privacy import names_in
-    from stancebank.dataset.publish import files_to_upload, privacy_findings, read_names, upload
+    from stancebank.dataset.publish import privacy_findings, read_names, read_upload, upload_files
 
     folder = Path(dataset_dir)
-    files = files_to_upload(folder)
     names = read_names(deny_lists)
     if answers:
         names |= names_in(a.get("context", "") for a in read_answers(answers))
-    findings = privacy_findings(folder, names)
+    files = read_upload(folder)
+    findings = privacy_findings(folder, files, names)
     if findings:
         raise PrivacyGateError(folder, findings)
     if dry_run:
         return PublishResult(repo_id, private, files)
-    commit = upload(folder, repo_id, private=private)
+    commit = upload_files(folder, files, repo_id, private=private)
     return PublishResult(repo_id, private, files, uploaded=True, commit=commit)
 
 

@@ -17,3 +17,10 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+class ServiceError(Exception):
+    """A server or network the command needs failed or could not be reached: the command
+    line prints one line and exits with ``exit_status`` (1 unless a subclass says else)."""
+
+    exit_status = 1

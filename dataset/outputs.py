@@ -80,16 +80,17 @@ def written_by(folder: PathLike) -> str | None:
 
 
 def check_output_dir(
-    out: PathLike, *, command: str, inputs: Iterable[PathLike | None] = ()
+    out: PathLike, *, command: str, inputs: Iterable[PathLike | None] = (), replaces: bool = True
 ) -> Path:
     """Refuse (``InputError``) a folder output that is, holds or lies in an input, is a
-    file, or is a non-empty folder that ``stancebank COMMAND`` did not write."""
+    file, or — for a command that ``replaces`` the folder — is a non-empty folder that
+    ``stancebank COMMAND`` did not write."""
     path = _resolved(out)
     if reason := _clash(path, inputs):
         raise InputError(out, reason)
     if path.exists() and not path.is_dir():
         raise InputError(out, "exists and is not a folder; give a folder path to write")
-    if path.is_dir() and any(path.iterdir()) and written_by(path) != command:
+    if replaces and path.is_dir() and any(path.iterdir()) and written_by(path) != command:
         raise InputError(
             out,
             f"is a non-empty folder not written by 'stancebank {command}'; "

@@ -10,12 +10,16 @@ raises :class:`~stancebank.labeling.server.ServerError`.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancebank.dataset.errors import InputError
+from stancebank.dataset.outputs import check_output_dir
 from stancebank.dataset.progress import progress_bar
 from stancebank.labeling import server
 from stancebank.labeling.server import DEFAULT_PORT
@@ -52,9 +56,44 @@ def server_url(*, data_dir: PathLike | None = None) -> str | None:
 
 
 def _client(url: str | None, data_dir: PathLike | None):
+    """A checked client and the server's URL (for messages)."""
     from stancebank.labeling import client as ls
 
-    return ls.connect(ls.resolve_connection(url, server.resolve_data_dir(data_dir)))
+    connection = ls.resolve_connection(url, server.resolve_data_dir(data_dir))
+    return ls.connect(connection), connection.url
+
+
+@contextmanager
+def _server_errors(url: str, action: str) -> Iterator[None]:
+    """A server that fails or goes away mid-way: one line (exit 1), never a traceback."""
+    import httpx
+    from label_studio_sdk.core.api_error import ApiError
+
+    from stancebank.labeling.client import api_error
+
+    try:
+        yield
+    except httpx.HTTPError as error:
+        raise server.ServerError(
+            f"Label Studio at {url} stopped answering during {action} ({type(error).__name__}); "
+            f"nothing was lost: run {action} again, it continues where this one stopped"
+        ) from None
+    except ApiError as error:
+        raise api_error(error, url) from None
+
+
+def _push_lock(url: str, title: str):
+    """One push at a time per server and project title, across processes on this machine,
+    so two pushes at once make one project and import each claim once."""
+    import hashlib
+
+    from filelock import FileLock
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stancebank"
+    locks = base / "locks"
+    locks.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = hashlib.sha256(f"{url}\0{title}".encode()).hexdigest()[:24]
+    return FileLock(locks / f"push-{key}.lock")
 
 
 def push(
@@ -88,13 +127,14 @@ def push(
     if predictions:
         records = read_predictions(predictions, labels=schema.stance_values)
         prepared = preannotations(records, schema, source=Path(predictions))
-    client = _client(url, data_dir)
-    with progress_bar(desc="push", unit="task", enabled=progress) as bar:
-        return push_claims(
-            client, claim_records, title=project, schema=schema, predictions=prepared,
-            include_non_arguments=include_non_arguments, progress=bar.update,
-            on_total=lambda n: setattr(bar, "total", n),
-        )  # fmt: skip
+    client, server_url = _client(url, data_dir)
+    with _push_lock(server_url, project), _server_errors(server_url, "push"):
+        with progress_bar(desc="push", unit="task", enabled=progress) as bar:
+            return push_claims(
+                client, claim_records, title=project, schema=schema, predictions=prepared,
+                include_non_arguments=include_non_arguments, progress=bar.update,
+                on_total=lambda n: setattr(bar, "total", n),
+            )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -129,17 +169,22 @@ def pull(
         raise InputError("label pull", "give a project or an export file (one of them)")
     schema = load_schema()
     folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(out, "is a file; --out is the annotations folder snapshots go into")
+    if from_export is not None:
+        check_output_dir(folder, command="label pull", inputs=[from_export], replaces=False)
+    pseudonyms = Pseudonyms.load(folder)
     emails: dict[int, str] = {}
     if from_export is not None:
         tasks, source = read_export(Path(from_export)), str(from_export)
     else:
-        client = _client(url, data_dir)
-        found = ls.find_project(client, project)
-        if found is None:
-            raise InputError(project, "no such project on the server")
-        tasks, source = ls.export_annotated(client, found.id), f"project '{project}'"
-        emails = ls.user_emails(client)
-    pseudonyms = Pseudonyms.load(folder)
+        client, server_url = _client(url, data_dir)
+        with _server_errors(server_url, "pull"):
+            found = ls.find_project(client, project)
+            if found is None:
+                raise InputError(project, "no such project on the server")
+            tasks, source = ls.export_annotated(client, found.id), f"project '{project}'"
+            emails = ls.user_emails(client)
     try:
         records, skipped = records_from_tasks(tasks, schema, pseudonyms, emails)
     except TaskProblem as problem:
@@ -164,6 +209,8 @@ def read_export(path: Path) -> list[dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected a Label Studio JSON export") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(path, f"not a Label Studio JSON export ({error})") from None
     if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):

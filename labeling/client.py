@@ -74,7 +74,7 @@ def connect(connection: Connection, *, attempts: int = CONNECT_ATTEMPTS) -> Labe
                     f"(HTTP {error.status_code}); check LABEL_STUDIO_API_KEY",
                     exit_status=2,
                 ) from None
-            raise _api_error(error, connection.url) from None
+            raise api_error(error, connection.url) from None
         except httpx.HTTPError:
             if attempt == attempts:
                 raise ServerError(
@@ -86,7 +86,7 @@ def connect(connection: Connection, *, attempts: int = CONNECT_ATTEMPTS) -> Labe
     raise AssertionError("unreachable")
 
 
-def _api_error(error: ApiError, url: str) -> ServerError:
+def api_error(error: ApiError, url: str) -> ServerError:
     body = error.body if isinstance(error.body, str | dict) else ""
     detail = json.dumps(body)[:300] if body else ""
     return ServerError(f"Label Studio at {url} answered HTTP {error.status_code} {detail}".strip())
@@ -111,7 +111,7 @@ def get_or_create_project(client: LabelStudio, title: str, label_config: str) ->
             maximum_annotations=1,
         )
     except ApiError as error:
-        raise _api_error(error, "the server") from None
+        raise api_error(error, "the server") from None
     return project, True
 
 
@@ -148,7 +148,7 @@ def import_tasks(
         try:
             response = client.projects.import_tasks(id=project_id, request=batch)
         except ApiError as error:
-            raise _api_error(error, "the server") from None
+            raise api_error(error, "the server") from None
         imported += response.task_count or 0
         progress(len(batch))
     return imported
@@ -173,7 +173,7 @@ def user_emails(client: LabelStudio) -> dict[int, str]:
     try:
         return {u.id: u.email for u in client.users.list() if u.email}
     except ApiError as error:
-        raise _api_error(error, "the server") from None
+        raise api_error(error, "the server") from None
 
 
 def export_annotated(
@@ -205,4 +205,4 @@ def export_annotated(
         chunks = client.projects.exports.download(project_id, export.id, export_type="JSON")
         return json.loads(b"".join(chunks))
     except ApiError as error:
-        raise _api_error(error, "the server") from None
+        raise api_error(error, "the server") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -21,6 +22,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
+from stancebank.dataset.errors import ServiceError
+
 LABEL_STUDIO_VERSION = "1.23.2"
 DEFAULT_PORT = 8080
 ADMIN_EMAIL = "admin@stancebank.local"
@@ -29,7 +34,7 @@ CREDENTIALS_FILE = "credentials.json"
 LOG_FILE = "server.log"
 
 
-class ServerError(Exception):
+class ServerError(ServiceError):
     """The server could not be installed, started, reached or stopped.
 
     ``exit_status`` is 2 when the user can fix it by changing an input (a taken port, a
@@ -101,7 +106,32 @@ def load_credentials(data_dir: Path) -> Credentials | None:
     path = data_dir / CREDENTIALS_FILE
     if not path.exists():
         return None
-    return Credentials(**json.loads(path.read_text(encoding="utf-8")))
+    try:
+        return Credentials(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, OSError):
+        raise ServerError(
+            f"{path}: not a credentials file written by 'stancebank server start'", exit_status=2
+        ) from None
+
+
+def private_data_dir(data_dir: Path) -> Path:
+    """Create the data dir 0700 (and tighten an existing one: it holds the API token)."""
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data_dir.chmod(0o700)
+    except OSError as error:
+        raise ServerError(f"{data_dir}: cannot use it as the data dir ({error.strerror})",
+                          exit_status=2) from None  # fmt: skip
+    return data_dir
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a 0600 file atomically (temp file + rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
 
 
 def _create_credentials(data_dir: Path) -> Credentials:
@@ -176,13 +206,73 @@ def read_state(data_dir: Path) -> dict | None:
     path = data_dir / STATE_FILE
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        int(state["pid"]), str(state["url"])
+    except (ValueError, KeyError, TypeError):
+        raise ServerError(f"{path}: not a state file written by 'stancebank server start'",
+                          exit_status=2) from None  # fmt: skip
+    return state
+
+
+def _fingerprint(pid: int) -> dict:
+    """What identifies a running process beyond its PID: start time and command line."""
+    process = psutil.Process(pid)
+    return {"started": process.create_time(), "cmdline": process.cmdline()}
+
+
+def _is_our_server(state: dict, data_dir: Path) -> bool:
+    """The PID in ``server.json`` is alive and is the Label Studio started for ``data_dir``
+    (same start time, a ``label-studio start`` command line with our port, and our data dir
+    in its environment where the system lets us read it)."""
+    try:
+        process = psutil.Process(int(state["pid"]))
+        if abs(process.create_time() - float(state.get("started", -1))) > 0.05:
+            return False
+        cmdline = process.cmdline()
+        launched = any(re.search(r"(^|/)label-studio$", part) for part in cmdline)
+        if not launched or "start" not in cmdline or str(state.get("port")) not in cmdline:
+            return False
+        try:
+            environ = process.environ()
+        except psutil.AccessDenied:
+            return True
+        return environ.get("LABEL_STUDIO_BASE_DATA_DIR") == str(data_dir)
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return False
+    except psutil.AccessDenied:
+        return False
+
+
+class ForeignProcessError(ServerError):
+    """``server.json`` names a live process that is not our server."""
+
+
+def _check_not_foreign(state: dict, data_dir: Path) -> None:
+    pid = int(state["pid"])
+    if _pid_alive(pid) and not _is_our_server(state, data_dir) and not _is_zombie(pid):
+        raise ForeignProcessError(
+            f"{data_dir / STATE_FILE} names PID {pid}, which is not the Label Studio started "
+            "from this data dir; leaving it alone (delete server.json if that server is gone)",
+            exit_status=1,
+        )
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
 
 
 def running_url(data_dir: Path) -> str | None:
     """The URL of the server started from ``data_dir`` if it is up and healthy."""
+    data_dir = data_dir.resolve()
     state = read_state(data_dir)
-    if not state or not _pid_alive(state["pid"]):
+    if not state:
+        return None
+    _check_not_foreign(state, data_dir)
+    if not _is_our_server(state, data_dir):
         return None
     status, _ = _get(f"{state['url']}/health")
     return state["url"] if status == 200 else None
@@ -196,10 +286,13 @@ def start(
     timeout: float = 240.0,
 ) -> tuple[str, Path]:
     """Start the server (or find it running); returns its URL and the credentials path."""
-    data_dir = data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_data_dir(data_dir.resolve())
+    if not 1 <= port <= 65535:
+        raise ServerError(f"--port {port}: a port is a number from 1 to 65535", exit_status=2)
     if url := running_url(data_dir):
         return url, data_dir / CREDENTIALS_FILE
+    if state := read_state(data_dir):
+        _check_not_foreign(state, data_dir)
     if not port_is_free(port):
         raise ServerError(
             f"port {port} on 127.0.0.1 is taken; choose another with --port "
@@ -209,7 +302,9 @@ def start(
     executable = ensure_installed(venv)
     credentials = load_credentials(data_dir) or _create_credentials(data_dir)
     url = f"http://127.0.0.1:{port}"
-    log = (data_dir / LOG_FILE).open("ab")
+    log = os.fdopen(
+        os.open(data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab"
+    )
     process = subprocess.Popen(
         [str(executable), "start", "--no-browser", "--internal-host", "127.0.0.1",
          "--port", str(port)],
@@ -219,10 +314,11 @@ def start(
         stdin=subprocess.DEVNULL,
         cwd=data_dir,
         start_new_session=True,
+        umask=0o077,  # the database (with the API token) and uploads: 0600 / 0700
     )  # fmt: skip
-    (data_dir / STATE_FILE).write_text(
-        json.dumps({"pid": process.pid, "port": port, "url": url}), encoding="utf-8"
-    )
+    log.close()
+    state = {"pid": process.pid, "port": port, "url": url, **_fingerprint(process.pid)}
+    _write_private(data_dir / STATE_FILE, json.dumps(state))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -244,8 +340,9 @@ def stop(data_dir: Path, *, timeout: float = 30.0) -> bool:
     state = read_state(data_dir)
     if not state:
         return False
-    pid = state["pid"]
-    was_running = _pid_alive(pid)
+    pid = int(state["pid"])
+    _check_not_foreign(state, data_dir)
+    was_running = _pid_alive(pid) and _is_our_server(state, data_dir)
     if was_running:
         os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout

@@ -175,7 +175,9 @@ def resolve_base_model(name: str) -> str:
         return default_base_model()
     if name in (MPNET.name, MPNET.hub_id):
         return MPNET.ensure()
-    return name
+    from stancebank.models.locate import locate_model
+
+    return locate_model(name)
 
 
 def describe_base_model(name: str) -> str:

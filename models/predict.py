@@ -63,6 +63,9 @@ def load_classifier(
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+    from stancebank.models.locate import locate_model
+
+    model_path = locate_model(model_path)
     torch.set_num_threads(os.cpu_count() or 1)
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     model = AutoModelForSequenceClassification.from_pretrained(model_path)

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 
 from stancebank import __version__, commands, label_commands, model_commands
 from stancebank.arguments import HelpFormatter, console_options
-from stancebank.dataset.errors import InputError
-from stancebank.labeling.server import ServerError
+from stancebank.dataset.errors import InputError, ServiceError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,9 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"stancebank: error: {error}", file=sys.stderr)
         return 2
-    except ServerError as error:
+    except ServiceError as error:  # Label Studio, the Hub: exit 1 (2 if the user can fix it)
         print(f"stancebank: error: {error}", file=sys.stderr)
         return error.exit_status
+    except OSError as error:  # a file system refusal no check foresaw: still one line
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"stancebank: error: {where}{error.strerror or error}", file=sys.stderr)
+        return 2 if error.filename else 1
     except KeyboardInterrupt:
         print("stancebank: interrupted; nothing was written", file=sys.stderr)
         return 130

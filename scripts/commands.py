@@ -14,8 +14,13 @@ from stancebank.dataset.interview.model import FORMATS
 from stancebank.dataset.options import GROUP_BY, BuildOptions
 
 _INGEST_EXAMPLES = """examples:
-  stancebank ingest dataset/sources/interview-social-credit.txt --out work/answers.jsonl
-  stancebank ingest a.md b.csv --format auto --out answers.jsonl"""
+  stancebank ingest dataset/sources/interview-social-credit.txt \\
+      --document-id interview-social-credit --out work/answers.jsonl
+  stancebank ingest a.md b.csv --format auto --out answers.jsonl
+
+Document ids (the start of every answer and claim id) are doc- plus a hash of the file,
+or the --document-id labels you give, never the file name. Which file each document came
+from is kept in ANSWERS.provenance.json beside the answers file, for local use only."""
 
 _SEGMENT_EXAMPLES = """examples:
   stancebank segment work/answers.jsonl --out work/claims.jsonl"""
@@ -53,6 +58,13 @@ def add_parsers(subparsers) -> None:
         default="auto",
         choices=FORMATS,
         help="layout of the files; auto detects each file's",
+    )
+    ingest_args.add_argument(
+        "--document-id",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="id of each file's document, in file order (repeat per file; default: doc-HASH)",
     )
 
     segment_args = subcommand(
@@ -137,8 +149,9 @@ def add_parsers(subparsers) -> None:
 
 def ingest(args: argparse.Namespace) -> int:
     result = api.ingest(
-        files=args.files, out=args.out, format=args.format, progress=console.progress()
-    )
+        files=args.files, out=args.out, format=args.format, document_ids=args.document_id,
+        progress=console.progress(),
+    )  # fmt: skip
     say(f"wrote {result.answers} answers from {result.documents} document(s) to {args.out}")
     return 0
 
@@ -195,7 +208,7 @@ def publish(args: argparse.Namespace) -> int:
     if not result.uploaded:
         say(f"dry run: privacy gate passed; would upload to {result.repo_id} ({visibility}):")
         for item in result.files:
-            print(f"{item.path}\t{item.size}")
+            print(f"{item.path}\t{item.size}\tsha256:{item.sha256}")
         return 0
     say(f"uploaded {len(result.files)} files to {result.repo_id} ({visibility}): {result.commit}")
     return 0

@@ -19,7 +19,8 @@ mkdir -p "$work"
 # The demo talks to its own server, whatever the shell points at.
 unset LABEL_STUDIO_URL LABEL_STUDIO_API_KEY
 
-$sb ingest dataset/sources/interview-social-credit.txt --out "$work/answers.jsonl"
+$sb ingest dataset/sources/interview-social-credit.txt --document-id "$project" \
+    --out "$work/answers.jsonl"
 $sb segment "$work/answers.jsonl" --out "$work/claims.jsonl"
 url="$($sb server start --data-dir "$ls_dir" --port "$port")"
 $sb build --claims "$work/claims.jsonl" --annotations dataset/annotations \

@@ -29,7 +29,7 @@ def seed_path() -> Path:
 def seed_answers():
     from stancebank.dataset.interview import ingest_files
 
-    return ingest_files([SEED])
+    return ingest_files([SEED], ids=["interview-social-credit"])
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,9 @@ def test_import_stancebank_is_cheap():
 
 def test_ingest_segment_build_publish(tmp_path, seed_path):
     answers, claims = tmp_path / "answers.jsonl", tmp_path / "claims.jsonl"
-    ingested = stancebank.ingest(files=[seed_path], out=answers, progress=False)
+    ingested = stancebank.ingest(
+        files=[seed_path], out=answers, document_ids=["interview-social-credit"], progress=False
+    )
     assert (ingested.answers, ingested.documents) == (16, 1)
     assert len(answers.read_text().splitlines()) == 16
     segmented = stancebank.segment(answers=answers, out=claims, progress=False)

@@ -123,3 +123,58 @@ def test_segment_of_an_empty_answers_file(tmp_path, capsys):
     answers.write_text("")
     status, err = run(["segment", answers, "--out", tmp_path / "claims.jsonl"], capsys)
     assert status == 2 and "no answers" in err
+
+
+def _seed_claims(tmp_path):
+    """The seed's answers and claims files, as ingest and segment write them."""
+    answers, claims = tmp_path / "answers.jsonl", tmp_path / "claims.jsonl"
+    from tests.conftest import SEED
+
+    assert main(["-q", "ingest", str(SEED), "--out", str(answers)]) == 0
+    assert main(["-q", "segment", str(answers), "--out", str(claims)]) == 0
+    return answers, claims
+
+
+def _rewrite_line(path, number, **changes):
+    import json
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[number - 1])
+    record.update(changes)
+    lines[number - 1] = json.dumps(record, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return record
+
+
+@pytest.mark.parametrize(
+    ("changes", "expect"),
+    [(dict(start=500_000, end=500_010), "offsets"), (dict(start=-3), "offsets"),
+     (dict(end=0), "offsets"), (dict(start=0, end=5, text="12345"), "overlaps")],
+)  # fmt: skip
+def test_claim_offsets_are_checked_by_build_push_and_predict(tmp_path, capsys, changes, expect):
+    answers, claims = _seed_claims(tmp_path)
+    _rewrite_line(claims, 3, **changes)
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    argvs = [
+        ["build", "--claims", claims, "--annotations", annotations, "--out", tmp_path / "ds"],
+        # refused before the server is contacted (nothing listens on port 9)
+        ["label", "push", claims, "--project", "p", "--url", "http://127.0.0.1:9"],
+    ]
+    for argv in argvs:
+        status, err = run(argv, capsys)
+        assert status == 2, err
+        assert f"{claims}:3:" in err and expect in err and len(err.splitlines()) == 1, err
+    assert not (tmp_path / "ds").exists()
+
+
+def test_a_claim_that_does_not_match_its_answer_is_refused_by_build(tmp_path, capsys):
+    answers, claims = _seed_claims(tmp_path)
+    record = _rewrite_line(claims, 2, text=None)
+    _rewrite_line(claims, 2, text="x" * (record["end"] - record["start"]))
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    argv = ["build", "--claims", claims, "--annotations", annotations, "--answers", answers,
+            "--out", tmp_path / "ds"]  # fmt: skip
+    status, err = run(argv, capsys)
+    assert status == 2 and f"{claims}:2:" in err and "is not answer" in err, err

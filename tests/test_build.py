@@ -25,7 +25,8 @@ def _claim(i: int, answer: int, respondent: str = "R1") -> dict:
         "claim_id": f"doc-q{answer}-{respondent.lower()}-{i:04d}",
         "answer_id": f"doc-q{answer}-{respondent.lower()}",
         "question_id": f"doc-q{answer}", "document_id": "doc", "respondent": respondent,
-        "question": f"Question {answer}?", "text": text, "start": 0, "end": len(text),
+        "question": f"Question {answer}?", "text": text, "start": (i % 3) * 80,
+        "end": (i % 3) * 80 + len(text),
         "index": 0, "unit": "claim", "language": "en",
     }  # fmt: skip
 
@@ -206,12 +207,12 @@ def test_group_by_respondent(release_inputs, tmp_path):
 
 def test_unknown_stance_names_snapshot_and_line(release_inputs, tmp_path, capsys):
     claims_file, annotations = release_inputs
+    out = tmp_path / "dataset"
+    assert _build(claims_file, annotations, out) == 0  # an earlier release, ours
+    (out / "keep.txt").write_text("earlier release")
     bad = _write(annotations / "snapshot-20260103T000000Z.jsonl",
                  [_ann(_read(claims_file)[0]["claim_id"], "A3", "harm"),
                   _ann(_read(claims_file)[1]["claim_id"], "A3", "great")])  # fmt: skip
-    out = tmp_path / "dataset"
-    out.mkdir()
-    (out / "keep.txt").write_text("earlier release")
     assert _build(claims_file, annotations, out) == 2
     err = capsys.readouterr().err
     assert f"{bad}:2: unknown stance 'great'" in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stancebank.dataset.interview import ingest_files, parse_file
@@ -84,9 +86,21 @@ def test_legacy_encoding_is_decoded_when_unambiguous():
 
 
 def test_two_files_become_two_documents():
-    answers = ingest_files([INTERVIEWS / "qa-city-cameras.txt", INTERVIEWS / "survey-answers.csv"])
-    assert {a["document_id"] for a in answers} == {"qa-city-cameras", "survey-answers"}
-    assert [a["respondent"] for a in answers if a["document_id"] == "survey-answers"][:2] == [
-        "R1",
-        "R2",
-    ]
+    files = [INTERVIEWS / "qa-city-cameras.txt", INTERVIEWS / "survey-answers.csv"]
+    answers = ingest_files(files, ids=["cams", "survey"])
+    assert {a["document_id"] for a in answers} == {"cams", "survey"}
+    assert [a["respondent"] for a in answers if a["document_id"] == "survey"][:2] == ["R1", "R2"]
+
+
+def test_document_ids_come_from_contents_never_from_file_names(tmp_path):
+    from stancebank.dataset.interview import document_ids
+
+    named = tmp_path / "kari-nordmann-interview.txt"
+    named.write_bytes((INTERVIEWS / "qa-city-cameras.txt").read_bytes())
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(named.read_bytes())
+    answers = ingest_files([named, copy])
+    assert not [a for a in answers if "kari" in json.dumps(a).lower()]
+    ids = document_ids([named, copy])
+    assert ids[0].startswith("doc-") and ids[1] == ids[0] + "-2"
+    assert {a["source"] for a in answers} == set(ids)

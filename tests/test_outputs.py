@@ -39,7 +39,8 @@ def workspace(tmp_path, tiny_dataset):
     inputs = Path(tiny_dataset).parent
     work = tmp_path / "work"
     work.mkdir()
-    assert main(["ingest", str(SEED), "--out", str(work / "answers.jsonl")]) == 0
+    assert main(["ingest", str(SEED), "--document-id", "interview-social-credit",
+                 "--out", str(work / "answers.jsonl")]) == 0  # fmt: skip
     shutil.copy(inputs / "claims.jsonl", work / "claims.jsonl")
     shutil.copytree(inputs / "annotations", work / "annotations")
     (work / "annotations" / "adjudication.jsonl").write_text("")

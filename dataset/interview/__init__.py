@@ -10,7 +10,12 @@ from stancebank.dataset.interview.markdown import looks_markdown, parse_markdown
 from stancebank.dataset.interview.model import FORMATS, RawDocument
 from stancebank.dataset.interview.numbered import looks_numbered, parse_numbered
 from stancebank.dataset.interview.qa import looks_qa, parse_qa
-from stancebank.dataset.interview.records import Answer, answers_from, document_id_for
+from stancebank.dataset.interview.records import (
+    Answer,
+    answers_from,
+    check_document_id,
+    content_document_id,
+)
 from stancebank.dataset.interview.speaker import looks_speaker, parse_speaker
 from stancebank.dataset.interview.tabular import parse_csv, parse_jsonl
 from stancebank.dataset.textio import read_text
@@ -56,17 +61,43 @@ def parse_file(path: str | Path, fmt: str = "auto") -> tuple[str, RawDocument]:
     return fmt, doc
 
 
-def ingest_files(paths: Sequence[str | Path], fmt: str = "auto") -> list[Answer]:
-    """Answer records for every file, each file its own document with a unique id."""
-    records: list[Answer] = []
-    seen: dict[str, int] = {}
+def document_ids(paths: Sequence[str | Path], given: Sequence[str] = ()) -> list[str]:
+    """One id per file: the user's labels in file order, else one from each file's bytes
+    (``doc-`` + a hash; the same content twice gets ``-2``)."""
+    if given:
+        if len(given) != len(paths):
+            raise InputError(
+                "--document-id", f"give one id per file ({len(given)} ids for {len(paths)} files)"
+            )
+        ids = [check_document_id(label) for label in given]
+        if len(set(ids)) != len(ids):
+            raise InputError("--document-id", "the document ids repeat; give each file its own")
+        return ids
+    ids: list[str] = []
     for path in paths:
+        try:
+            base = content_document_id(Path(path).read_bytes())
+        except FileNotFoundError:
+            raise InputError(path, "no such file") from None
+        except IsADirectoryError:
+            raise InputError(path, "is a directory, expected an interview file") from None
+        count = sum(1 for i in ids if i == base or i.startswith(base + "-")) + 1
+        ids.append(base if count == 1 else f"{base}-{count}")
+    return ids
+
+
+def ingest_files(
+    paths: Sequence[str | Path], fmt: str = "auto", ids: Sequence[str] | None = None
+) -> list[Answer]:
+    """Answer records for every file, each file its own document (``ids``, default
+    :func:`document_ids`)."""
+    paths = list(paths)
+    ids = list(ids) if ids is not None else document_ids(paths)
+    records: list[Answer] = []
+    for path, document_id in zip(paths, ids, strict=True):
         _layout, doc = parse_file(path, fmt)
-        base = document_id_for(path)
-        seen[base] = seen.get(base, 0) + 1
-        document_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        records.extend(answers_from(doc, source=str(path), document_id=document_id))
+        records.extend(answers_from(doc, document_id=document_id))
     return records
 
 
-__all__ = ["FORMATS", "Answer", "detect_format", "ingest_files", "parse_file"]
+__all__ = ["FORMATS", "Answer", "detect_format", "document_ids", "ingest_files", "parse_file"]

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter
-from pathlib import Path
 from typing import TypedDict
 
+from stancebank.dataset.errors import InputError
 from stancebank.dataset.interview.model import RawDocument
 from stancebank.dataset.language import identify, identify_all
-
-# Words that label a role, not a person: never treated as a name to redact on their own.
-_ROLE_WORDS = {
-    "student", "participant", "respondent", "interviewee", "speaker", "person",
-    "guest", "informant", "deltaker", "mr", "mrs", "ms", "dr", "prof",
-}  # fmt: skip
+from stancebank.dataset.names import name_patterns, replace_names
 
 
 class Answer(TypedDict, total=False):
@@ -35,11 +30,22 @@ class Answer(TypedDict, total=False):
     context_language: str
 
 
-def document_id_for(path: str | Path) -> str:
-    """A readable, stable id from the file name: lower case, ``-`` between words."""
-    stem = Path(path).name.split(".")[0]
-    slug = re.sub(r"[^0-9a-z]+", "-", stem.lower()).strip("-")
-    return slug or "document"
+_DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def content_document_id(data: bytes) -> str:
+    """The default document id: from the file's bytes, never its name (a file is often
+    named after the person interviewed)."""
+    return "doc-" + hashlib.sha256(data).hexdigest()[:10]
+
+
+def check_document_id(label: str) -> str:
+    """A user's document label, if it can be an id (lower-case letters, digits, ``-``)."""
+    if not _DOCUMENT_ID.match(label):
+        raise InputError(
+            label, "a document id is 1-64 lower-case letters, digits and '-', e.g. 'seed-2024'"
+        )
+    return label
 
 
 def pseudonyms(doc: RawDocument) -> dict[str, str]:
@@ -50,34 +56,19 @@ def pseudonyms(doc: RawDocument) -> dict[str, str]:
     return order
 
 
-def name_patterns(names: set[str], mapping: dict[str, str]) -> list[tuple[re.Pattern[str], str]]:
-    """Whole-word patterns for each speaker name (and its distinctive parts) → pseudonym."""
-    parts = Counter(part for name in names for part in set(re.findall(r"[^\W\d_]{3,}", name)))
-    pairs: list[tuple[str, str]] = []
-    for name in names:
-        pseudonym = mapping.get(name, "[name]")
-        if any(ch.isalpha() for ch in name):
-            pairs.append((name, pseudonym))
-        for part in re.findall(r"[^\W\d_]{3,}", name):
-            if part != name and parts[part] == 1 and part.lower() not in _ROLE_WORDS:
-                pairs.append((part, pseudonym))
-    pairs.sort(key=lambda pair: -len(pair[0]))  # "Anna Berg" before "Anna"
-    return [(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)"), p) for n, p in pairs]
-
-
-def redact(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> str:
-    for pattern, pseudonym in patterns:
-        text = pattern.sub(pseudonym, text)
-    return text
-
-
-def answers_from(doc: RawDocument, *, source: str, document_id: str) -> list[Answer]:
-    """Answer records in file order; speaker names replaced by pseudonyms everywhere."""
+def answers_from(doc: RawDocument, *, document_id: str) -> list[Answer]:
+    """Answer records in file order; speaker names replaced by pseudonyms everywhere
+    (see :mod:`stancebank.dataset.names` for how a name is found). ``source`` is the
+    document id: the file's path stays in the local provenance file."""
     mapping = pseudonyms(doc)
     patterns = name_patterns(doc.names, mapping)
+
+    def redact(text: str) -> str:
+        return replace_names(text, patterns)
+
     raw = sorted(doc.answers, key=lambda a: (a.question_index, a.line_start))
     raw = [a for a in raw if a.paragraphs]
-    texts = [redact("\n\n".join(a.paragraphs), patterns) for a in raw]
+    texts = [redact("\n\n".join(a.paragraphs)) for a in raw]
     languages = identify_all(texts)
     records: list[Answer] = []
     for answer, text, language in zip(raw, texts, languages, strict=True):
@@ -88,17 +79,17 @@ def answers_from(doc: RawDocument, *, source: str, document_id: str) -> list[Ans
                 document_id=document_id,
                 question_id=question_id,
                 question_index=answer.question_index,
-                question=redact(doc.questions[answer.question_index - 1], patterns),
+                question=redact(doc.questions[answer.question_index - 1]),
                 respondent=respondent,
                 answer_id=f"{question_id}-{respondent.lower()}",
                 text=text,
-                source=source,
+                source=document_id,
                 line_start=answer.line_start,
                 line_end=max(answer.line_end, answer.line_start),
                 language=language,
             )
         )
-    context = redact(doc.context, patterns)
+    context = redact(doc.context)
     if records and context:
         records[0]["context"] = context
         records[0]["context_language"] = identify(context)

@@ -1,0 +1,161 @@
+"""Every fault a careful user can cause gets one line, no traceback, and exit 2 (bad input)
+or 1 (a server or network): folders where files belong, unreadable lists, broken state
+files, impossible ports, model names that are nothing, processes that are not ours."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from stancebank.cli import main
+
+
+def run(argv, capsys):
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.err.strip()
+
+
+def one_line(err: str) -> bool:
+    return len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_label_pull_into_a_file_or_from_a_folder(tmp_path, capsys):
+    a_file = tmp_path / "annotations.jsonl"
+    a_file.write_text("")
+    export = tmp_path / "export.json"
+    export.write_text("[]")
+    status, err = run(["label", "pull", "--from-export", export, "--out", a_file], capsys)
+    assert status == 2 and one_line(err) and "is a file" in err, err
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    status, err = run(["label", "pull", "--from-export", folder, "--out", tmp_path / "a"], capsys)
+    assert status == 2 and one_line(err) and "is a directory" in err, err
+
+
+@pytest.mark.parametrize(
+    "content", ['{"a@b.c": 1}', "not json", '["A1"]', '{"a@b.c": "A1", "d@e.f": "A1"}']
+)
+def test_a_malformed_annotators_file_is_named(tmp_path, capsys, content):
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    (annotations / "annotators.json").write_text(content)
+    export = tmp_path / "export.json"
+    export.write_text("[]")
+    status, err = run(["label", "pull", "--from-export", export, "--out", annotations], capsys)
+    assert status == 2 and one_line(err) and "annotators.json" in err, err
+
+
+def test_non_numeric_scores_in_predictions(tiny_dataset, tmp_path, capsys):
+    from datasets import load_from_disk
+
+    test = load_from_disk(str(tiny_dataset))["test"]
+    predictions = tmp_path / "preds.jsonl"
+    rows = [{"claim_id": r["claim_id"], "label": "harm", "scores": {"harm": "high"}} for r in test]
+    predictions.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    for argv in (
+        ["evaluate", predictions, "--data", tiny_dataset],
+        ["report", tiny_dataset, "--predictions", predictions, "--out", tmp_path / "r.html"],
+        ["compare", predictions, "--data", tiny_dataset],
+    ):
+        status, err = run(argv, capsys)
+        assert status == 2 and one_line(err) and f"{predictions}:1:" in err, (argv, err)
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-5"])
+def test_server_start_on_an_impossible_port(tmp_path, capsys, port):
+    status, err = run(["server", "start", "--port", port, "--data-dir", tmp_path / "ls"], capsys)
+    assert status == 2 and one_line(err) and "1 to 65535" in err, err
+
+
+def test_a_folder_that_is_not_a_model(tiny_dataset, tmp_path, capsys):
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(json.dumps({
+        "claim_id": "c", "answer_id": "a", "question_id": "q", "document_id": "d",
+        "respondent": "R1", "question": "Q?", "text": "Cameras help.", "start": 0, "end": 13,
+    }) + "\n")  # fmt: skip
+    folder = tmp_path / "not-a-model"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("")
+    argvs = [
+        ["predict", folder, claims, "--out", tmp_path / "p.jsonl"],
+        ["evaluate", folder, "--data", tiny_dataset],
+        ["train", tiny_dataset, "--out", tmp_path / "m", "--base-model", folder, "--epochs", "0"],
+    ]
+    for argv in argvs:
+        status, err = run(argv, capsys)
+        assert status == 2 and one_line(err) and "not a model folder" in err, (argv, err)
+
+
+def test_a_model_name_that_is_nothing_fails_at_once_offline(tiny_dataset, capsys):
+    """HF_HUB_OFFLINE=1 (set for every test): no lookup at all."""
+    start = time.monotonic()
+    status, err = run(["evaluate", "no-such-model-xyz", "--data", tiny_dataset], capsys)
+    assert status == 2 and one_line(err) and "HF_HUB_OFFLINE" in err, err
+    assert time.monotonic() - start < 30  # not a benchmark: five retries would take minutes
+
+
+def test_a_model_name_that_is_nothing_is_looked_up_once_online(tiny_dataset, monkeypatch, capsys):
+    """Online (here: no route to the Hub) the one lookup fails with one line, exit 1 — or,
+    where the Hub answers, exit 2 saying there is no such model."""
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE")
+    status, err = run(
+        ["evaluate", "no-such-user-xyz/no-such-model", "--data", tiny_dataset], capsys
+    )
+    assert status in (1, 2) and one_line(err), err
+    assert "no-such-user-xyz/no-such-model" in err
+
+
+# --- server control acts only on our own server --------------------------------------
+
+
+@pytest.fixture
+def stranger():
+    """An unrelated process of the same user (what a reused PID would be)."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_server_stop_and_status_leave_a_stranger_alone(tmp_path, capsys, stranger):
+    from stancebank.labeling import server
+
+    data_dir = tmp_path / "ls"
+    data_dir.mkdir()
+    (data_dir / server.STATE_FILE).write_text(
+        json.dumps({"pid": stranger.pid, "port": 8080, "url": "http://127.0.0.1:8080"})
+    )
+    for action in ("stop", "status"):
+        status, err = run(["server", action, "--data-dir", data_dir], capsys)
+        assert status == 1 and one_line(err) and f"PID {stranger.pid}" in err, err
+        assert "not the Label Studio" in err
+    assert stranger.poll() is None, "the unrelated process was signalled"
+    os.kill(stranger.pid, 0)
+
+
+def test_a_stale_state_file_of_a_dead_process_is_cleared(tmp_path, capsys):
+    from stancebank.labeling import server
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    data_dir = tmp_path / "ls"
+    data_dir.mkdir()
+    (data_dir / server.STATE_FILE).write_text(json.dumps({"pid": dead.pid, "url": "http://x"}))
+    status, err = run(["server", "stop", "--data-dir", data_dir], capsys)
+    assert status == 0 and "no server was running" in err
+    assert not (data_dir / server.STATE_FILE).exists()
+
+
+def test_a_broken_state_file_is_named(tmp_path, capsys):
+    data_dir = tmp_path / "ls"
+    data_dir.mkdir()
+    (data_dir / "server.json").write_text("{")
+    status, err = run(["server", "status", "--data-dir", data_dir], capsys)
+    assert status == 2 and one_line(err) and "server.json" in err, err
