@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from stancebank.labeling.push import PushReport
 
 PathLike = str | Path
+MAX_TITLE = 50
+"""Label Studio refuses longer project titles."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,10 @@ def push(
     from stancebank.labeling.push import preannotations
     from stancebank.labeling.push import push as push_claims
 
+    if not 1 <= len(project.strip()) <= MAX_TITLE:
+        raise InputError(
+            project, f"a project title has 1 to {MAX_TITLE} characters (Label Studio's limit)"
+        )
     schema = load_schema()
     claim_records = read_claims(claims)
     prepared = None

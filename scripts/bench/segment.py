@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=10_000, help="synthetic interviews")
     args = parser.parse_args()
 
-    answers = ingest_files([SEED])
+    answers = ingest_files([SEED], ids=["interview-social-credit"])
     texts = {a["answer_id"]: a["text"] for a in answers}
     gold = {k: locate(texts[k], [t for t, _ in v]) for k, v in read_gold(GOLD).items()}
     paragraphs = [p for a in answers for p in a["text"].split("\n\n")] * args.repeat
