@@ -163,11 +163,33 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+_SITECUSTOMIZE = """# Written by stancebank on every server start. Django makes uploaded and
+# exported files 0644 whatever the umask; Label Studio's settings do not set these, so
+# Django's defaults apply, and these make them private.
+try:
+    import django.conf.global_settings as defaults
+
+    defaults.FILE_UPLOAD_PERMISSIONS = 0o600
+    defaults.FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+except ImportError:
+    pass
+"""
+
+
+def _write_sitecustomize(data_dir: Path) -> Path:
+    """A ``sitecustomize`` for the server's Python (see ``_SITECUSTOMIZE``); its folder."""
+    folder = data_dir / "stancebank-python"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    _write_private(folder / "sitecustomize.py", _SITECUSTOMIZE)
+    return folder
+
+
 def _clean_environment(data_dir: Path, credentials: Credentials) -> dict[str, str]:
     """Only what the server needs: Label Studio reads bare PORT, HOST, USERNAME, … too."""
     keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
     return {
         **keep,
+        "PYTHONPATH": str(_write_sitecustomize(data_dir)),
         "HOME": str(data_dir),
         "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
         "LABEL_STUDIO_USERNAME": credentials.email,
