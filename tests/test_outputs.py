@@ -129,15 +129,21 @@ def test_outputs_that_cannot_be_written_get_one_line(workspace, tmp_path, capsys
     folder_out.mkdir()
     status, err = run(["segment", workspace / "answers.jsonl", "--out", folder_out], capsys)
     _refused(status, err, 0, 0, expect="is a folder")
-    status, err = run(["segment", workspace / "answers.jsonl", "--out", "/proc/claims.jsonl"],
-                      capsys)  # fmt: skip
-    _refused(status, err, 0, 0, expect="/proc")  # a read-only file system, even for root
+    for argv in (
+        ["segment", workspace / "answers.jsonl", "--out", "/proc/claims.jsonl"],
+        _build_args(workspace, "/proc/stancebank-dataset"),
+    ):  # a read-only file system refuses even root
+        status, err = run(argv, capsys)
+        _refused(status, err, 0, 0, expect="/proc")
+
+
+def test_an_unwritable_folder_as_output_parent(workspace, tmp_path, capsys):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
     try:
         if os.access(locked, os.W_OK):
-            pytest.skip("running as root: permissions are not enforced")
+            pytest.skip("running as root: folder permissions do not bind (see the /proc test)")
         status, err = run(["segment", workspace / "answers.jsonl", "--out", locked / "c.jsonl"],
                           capsys)  # fmt: skip
         _refused(status, err, 0, 0, expect="not writable")
