@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +40,15 @@ class ServerInfo:
     """The 0600 file with the admin login and API token (never printed)."""
 
 
-def start_server(*, data_dir: PathLike | None = None, port: int = DEFAULT_PORT) -> ServerInfo:
-    """Start the pinned Label Studio on 127.0.0.1 (or find it running from ``data_dir``)."""
+def start_server(
+    *, data_dir: PathLike | None = None, port: int = DEFAULT_PORT, database: str | None = None
+) -> ServerInfo:
+    """Start the pinned Label Studio on 127.0.0.1 (or find it running from ``data_dir``);
+    on PostgreSQL when ``database`` is ``postgresql://USER:PASSWORD@HOST:PORT/NAME``
+    (default: ``$STANCEBANK_DATABASE_URL``, else SQLite in the data dir)."""
     folder = server.resolve_data_dir(data_dir)
-    url, credentials = server.start(folder, port=port)
+    database = database or os.environ.get("STANCEBANK_DATABASE_URL") or None
+    url, credentials = server.start(folder, port=port, database=database)
     return ServerInfo(url, folder, credentials)
 
 
@@ -123,9 +128,9 @@ def push(
     from stancebank.labeling.push import preannotations
     from stancebank.labeling.push import push as push_claims
 
-    if not 1 <= len(project.strip()) <= MAX_TITLE:
+    if not 3 <= len(project.strip()) <= MAX_TITLE:
         raise InputError(
-            project, f"a project title has 1 to {MAX_TITLE} characters (Label Studio's limit)"
+            project, f"a project title has 3 to {MAX_TITLE} characters (Label Studio's limit)"
         )
     schema = load_schema()
     claim_records = read_claims(claims)
@@ -224,8 +229,121 @@ def read_export(path: Path) -> list[dict[str, Any]]:
     return data
 
 
+@dataclass(frozen=True)
+class AnnotatorsResult:
+    created: list[str]
+    """E-mail addresses of the accounts made now."""
+    existing: list[str]
+    """Addresses that already had an account (left as they were)."""
+    overlap: int
+    """Annotators per task the project now asks for."""
+    passwords: Path
+    """The 0600 file holding the new accounts' passwords (never printed)."""
+
+
+def add_annotators(
+    *,
+    emails: Sequence[str],
+    project: str,
+    overlap: int = 2,
+    url: str | None = None,
+    data_dir: PathLike | None = None,
+) -> AnnotatorsResult:
+    """Create the annotator accounts that do not exist yet (each with a generated password,
+    written to ``annotator-credentials.json`` beside the server's credentials) and set the
+    project's overlap: every task labelled by ``overlap`` annotators, overlap shown first."""
+    from stancebank.labeling import client as ls
+    from stancebank.labeling.team import (
+        ANNOTATOR_CREDENTIALS_FILE,
+        check_emails,
+        new_password,
+        save_passwords,
+    )  # fmt: skip
+
+    addresses = check_emails(emails)
+    if overlap < 1:
+        raise InputError("--overlap", "at least 1 annotator per task")
+    secrets_file = server.resolve_data_dir(data_dir) / ANNOTATOR_CREDENTIALS_FILE
+    connection = ls.resolve_connection(url, server.resolve_data_dir(data_dir))
+    client = ls.connect(connection)
+    with _server_errors(connection.url, "annotators add"):
+        found = ls.find_project(client, project)
+        if found is None:
+            raise InputError(project, "no such project on the server; push claims to it first")
+        known = {email.lower() for email in ls.user_emails(client).values()}
+        created: list[str] = []
+        fresh = [a for a in addresses if a not in known]
+        invite = ls.invite_token(connection) if fresh else ""
+        for address in fresh:
+            password = new_password()
+            save_passwords(secrets_file, {address: password})  # kept before the account exists
+            ls.sign_up(connection, invite, address, password)
+            created.append(address)
+        ls.set_overlap(client, found.id, overlap)
+    existing = [a for a in addresses if a not in created]
+    return AnnotatorsResult(created, existing, overlap, secrets_file)
+
+
+def list_annotators(*, url: str | None = None, data_dir: PathLike | None = None) -> list[str]:
+    """E-mail addresses of the server's accounts (for the local admin; never published)."""
+    from stancebank.labeling import client as ls
+
+    client, server_url = _client(url, data_dir)
+    with _server_errors(server_url, "annotators list"):
+        return sorted(ls.user_emails(client).values())
+
+
+def status(
+    *,
+    project: str,
+    annotations: PathLike | None = None,
+    url: str | None = None,
+    data_dir: PathLike | None = None,
+):
+    """How far the team is on ``project``, read from the server: tasks done / total, per
+    annotator (pseudonyms of ``annotations``/annotators.json, read-only), overlapping tasks,
+    Krippendorff's alpha and pairwise kappa so far, disagreements no adjudication settles
+    (``annotations``/adjudication.jsonl).
+
+    Returns:
+        a :class:`~stancebank.labeling.team.TeamStatus`.
+    """
+    from stancebank.dataset.annotations_io import Pseudonyms, read_adjudication
+    from stancebank.dataset.schema import load_schema
+    from stancebank.labeling import client as ls
+    from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
+    from stancebank.labeling.team import team_status
+
+    schema = load_schema()
+    folder = Path(annotations) if annotations is not None else None
+    if folder is not None and not folder.is_dir():
+        raise InputError(folder, "annotations folder does not exist")
+    pseudonyms = Pseudonyms.load(folder) if folder is not None else Pseudonyms()
+    stances = tuple(schema.stance_values)
+    adjudicated = (
+        {a.claim_id for a in read_adjudication(folder, stances=stances)} if folder else set()
+    )
+    client, server_url = _client(url, data_dir)
+    with _server_errors(server_url, "status"):
+        found = ls.find_project(client, project)
+        if found is None:
+            raise InputError(project, "no such project on the server")
+        tasks = ls.export_annotated(client, found.id)
+        emails = ls.user_emails(client)
+        total = ls.task_count(client, found.id)
+    try:
+        records, _ = records_from_tasks(tasks, schema, pseudonyms, emails)
+    except TaskProblem as problem:
+        raise InputError(f"project '{project}'", str(problem)) from None
+    return team_status(project, total, records, stances, adjudicated=adjudicated)
+
+
 __all__ = [
+    "AnnotatorsResult",
     "PullResult",
+    "add_annotators",
+    "list_annotators",
+    "status",
     "ServerInfo",
     "pull",
     "push",

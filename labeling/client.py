@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,18 +154,38 @@ def import_tasks(
     return imported
 
 
-def add_predictions(client: LabelStudio, predictions: Iterable[tuple[int, dict[str, Any]]]) -> int:
-    """Attach predictions to existing tasks; ``(task_id, prediction)`` pairs."""
+def add_predictions(
+    client: LabelStudio,
+    project_id: int,
+    predictions: Sequence[tuple[int, dict[str, Any]]],
+    *,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Attach predictions to existing tasks in bulk (``projects.import_predictions``, one
+    request per batch); ``(task_id, prediction)`` pairs."""
+    from label_studio_sdk import PredictionRequest
+
     count = 0
-    for task_id, prediction in predictions:
-        client.predictions.create(
-            task=task_id,
-            result=prediction["result"],
-            model_version=prediction["model_version"],
-            score=prediction["score"],
-        )
-        count += 1
+    for start in range(0, len(predictions), batch_size):
+        batch = [
+            PredictionRequest(task=task_id, result=p["result"], score=p["score"],
+                              model_version=p["model_version"])
+            for task_id, p in predictions[start : start + batch_size]
+        ]  # fmt: skip
+        try:
+            response = client.projects.import_predictions(id=project_id, request=batch)
+        except ApiError as error:
+            raise api_error(error, "the server") from None
+        count += getattr(response, "created", None) or len(batch)
     return count
+
+
+def set_model_version(client: LabelStudio, project_id: int, version: str) -> None:
+    """Make ``version`` the project's model version, so Label Studio shows its predictions."""
+    try:
+        client.projects.update(id=project_id, model_version=version)
+    except ApiError as error:
+        raise api_error(error, "the server") from None
 
 
 def user_emails(client: LabelStudio) -> dict[int, str]:
@@ -204,5 +224,49 @@ def export_annotated(
             raise ServerError(f"Label Studio could not export project {project_id}")
         chunks = client.projects.exports.download(project_id, export.id, export_type="JSON")
         return json.loads(b"".join(chunks))
+    except ApiError as error:
+        raise api_error(error, "the server") from None
+
+
+def invite_token(connection: Connection) -> str:
+    """The organisation's invitation token (what the UI's "invite people" link carries)."""
+    answer = httpx.get(f"{connection.url}/api/invite", timeout=60,
+                       headers={"Authorization": f"Token {connection.token}"})  # fmt: skip
+    if answer.status_code != 200:
+        raise ServerError(f"Label Studio at {connection.url} answered HTTP {answer.status_code} "
+                          "when asked for the invitation link")  # fmt: skip
+    return answer.json()["token"]
+
+
+def sign_up(connection: Connection, invite: str, email: str, password: str) -> None:
+    """Create an account that logs in with ``email`` and ``password``, in our organisation,
+    through Label Studio's own invitation sign-up form: the user API ignores passwords."""
+    with httpx.Client(base_url=connection.url, follow_redirects=False, timeout=60) as web:
+        web.get("/user/signup/", params={"token": invite})
+        answer = web.post(
+            "/user/signup/", params={"token": invite},
+            data={"email": email, "password": password,
+                  "csrfmiddlewaretoken": web.cookies.get("csrftoken", "")},
+            headers={"Referer": f"{connection.url}/user/signup/"},
+        )  # fmt: skip
+    if answer.status_code != 302:
+        raise ServerError(f"Label Studio at {connection.url} did not create the account for "
+                          f"{email} (HTTP {answer.status_code})")  # fmt: skip
+
+
+def set_overlap(client: LabelStudio, project_id: int, overlap: int) -> None:
+    """Every task is labelled by ``overlap`` annotators, overlapping tasks shown first."""
+    try:
+        client.projects.update(
+            id=project_id, maximum_annotations=overlap, overlap_cohort_percentage=100,
+            show_overlap_first=True,
+        )  # fmt: skip
+    except ApiError as error:
+        raise api_error(error, "the server") from None
+
+
+def task_count(client: LabelStudio, project_id: int) -> int:
+    try:
+        return client.projects.get(id=project_id).task_number or 0
     except ApiError as error:
         raise api_error(error, "the server") from None

@@ -3,6 +3,7 @@ the server does not hold yet. Nothing on the server is altered or deleted."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +99,10 @@ def push(
             if claim_id in existing
             and (existing[claim_id], prediction["model_version"]) not in have
         ]
-        added = ls.add_predictions(client, missing)
+        added = ls.add_predictions(client, project.id, missing)
+    if predictions:  # the file's (most common) version becomes the one Label Studio shows
+        versions = Counter(p["model_version"] for p in predictions.values())
+        ls.set_model_version(client, project.id, versions.most_common(1)[0][0])
     return PushReport(
         project_id=project.id,
         project_created=created,

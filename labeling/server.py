@@ -300,17 +300,68 @@ def running_url(data_dir: Path) -> str | None:
     return state["url"] if status == 200 else None
 
 
+DATABASE_FILE = "database.json"
+"""The PostgreSQL database a data dir's server uses (0600: it holds the password)."""
+
+
+def database_environment(url: str) -> dict[str, str]:
+    """Label Studio's PostgreSQL settings from ``postgresql://USER:PASSWORD@HOST:PORT/NAME``."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ServerError(
+            "--database: expected postgresql://USER:PASSWORD@HOST:PORT/NAME", exit_status=2
+        )
+    return {
+        "DJANGO_DB": "default",
+        "POSTGRE_NAME": unquote(parts.path.strip("/")),
+        "POSTGRE_USER": unquote(parts.username or ""),
+        "POSTGRE_PASSWORD": unquote(parts.password or ""),
+        "POSTGRE_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRE_PORT": str(parts.port or 5432),
+    }
+
+
+def _database(data_dir: Path, database: str | None) -> str | None:
+    """The database for this data dir: the one given (remembered, 0600), else the one
+    remembered from an earlier start, else None (SQLite in the data dir)."""
+    path = data_dir / DATABASE_FILE
+    remembered = json.loads(path.read_text(encoding="utf-8"))["url"] if path.exists() else None
+    if database is None:
+        return remembered
+    database_environment(database)  # refuses a malformed URL before anything starts
+    if remembered and remembered != database:
+        raise ServerError(
+            f"{data_dir} already runs on another database; use a new --data-dir", exit_status=2
+        )
+    if not remembered and (data_dir / "label_studio.sqlite3").exists():
+        raise ServerError(
+            f"{data_dir} already holds a SQLite database; use a new --data-dir for "
+            "PostgreSQL", exit_status=2,
+        )  # fmt: skip
+    _write_private(path, json.dumps({"url": database}))
+    return database
+
+
 def start(
     data_dir: Path,
     *,
     port: int = DEFAULT_PORT,
+    database: str | None = None,
     venv: Path | None = None,
     timeout: float = 240.0,
 ) -> tuple[str, Path]:
-    """Start the server (or find it running); returns its URL and the credentials path."""
+    """Start the server (or find it running); returns its URL and the credentials path.
+
+    Args:
+        database: ``postgresql://USER:PASSWORD@HOST:PORT/NAME`` to run on PostgreSQL
+            (remembered in the data dir, 0600); default SQLite in the data dir.
+    """
     data_dir = private_data_dir(data_dir.resolve())
     if not 1 <= port <= 65535:
         raise ServerError(f"--port {port}: a port is a number from 1 to 65535", exit_status=2)
+    database = _database(data_dir, database)
     if url := running_url(data_dir):
         return url, data_dir / CREDENTIALS_FILE
     if state := read_state(data_dir):
@@ -330,7 +381,10 @@ def start(
     process = subprocess.Popen(
         [str(executable), "start", "--no-browser", "--internal-host", "127.0.0.1",
          "--port", str(port)],
-        env=_clean_environment(data_dir, credentials),
+        env={
+            **_clean_environment(data_dir, credentials),
+            **(database_environment(database) if database else {}),
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

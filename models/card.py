@@ -132,7 +132,8 @@ def model_card(metrics: dict, *, dataset_name: str, base_model: str) -> str:
 # stancebank stance baseline
 
 Classifies one claim about surveillance as {labels} (in `config.json`'s `id2label`).
-Input: the claim text alone.
+Input: the claim text alone. Model version: `{metrics.get("model_version", "unknown")}` (from a
+hash of the weights and the label map; predictions and Label Studio pre-annotations carry it).
 
 ```python
 from transformers import pipeline

@@ -29,16 +29,33 @@ class Classifier:
 
 
 INPUT_FILE = "stancebank.json"
-"""What a stancebank model folder says about its input: ``{"input": "claim"}`` or
-``{"input": "question+claim"}``."""
+"""What a stancebank model folder says about itself: ``{"input": "claim"}`` or
+``{"input": "question+claim"}``, and its ``model_version`` (:mod:`models.version`)."""
+
+
+def model_facts(model_path: str) -> dict:
+    path = os.path.join(model_path, INPUT_FILE)
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        facts = json.load(handle)
+    return facts if isinstance(facts, dict) else {}
 
 
 def reads_pairs(model_path: str) -> bool:
-    path = os.path.join(model_path, INPUT_FILE)
-    if not os.path.isfile(path):
-        return False
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle).get("input") == "question+claim"
+    return model_facts(model_path).get("input") == "question+claim"
+
+
+def model_version(model_path: str) -> str:
+    """The version a stancebank model folder records; for another folder, one from its
+    content; for a Hub id, the id."""
+    from stancebank.models.version import content_version
+
+    if recorded := model_facts(model_path).get("model_version"):
+        return str(recorded)
+    if os.path.isdir(model_path):
+        return content_version(model_path, os.path.basename(os.path.normpath(model_path)))
+    return model_path
 
 
 def bf16_is_fast() -> bool:
@@ -78,8 +95,9 @@ def load_classifier(
         model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     id2label = model.config.id2label
     labels = [id2label[i] for i in range(len(id2label))]
-    version = os.path.basename(os.path.normpath(model_path))
-    return Classifier(tokenizer, model, labels, version, pair=reads_pairs(model_path))
+    return Classifier(
+        tokenizer, model, labels, model_version(model_path), pair=reads_pairs(model_path)
+    )
 
 
 def predict_proba(

@@ -15,6 +15,7 @@ from stancebank.models.data import concat, load_labelled_file, load_splits, requ
 from stancebank.models.evaluate import score_examples
 from stancebank.models.metrics import classification_metrics, polar_macro_f1, present_labels
 from stancebank.models.train import TrainOptions, fine_tune, frozen_encoder_cv, training_examples
+from stancebank.models.version import base_prefix, content_version
 
 
 def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
@@ -79,6 +80,17 @@ def _out_of_domain(model_dir: Path, ood_data: Path | None) -> dict | None:
     return {"data": ood_data.name, "labels": only or metrics["labels"], **metrics}
 
 
+def record_version(model_dir: Path, base_model: str) -> str:
+    """Derive the model's version from its saved weights and label map and write it into
+    its ``stancebank.json``."""
+    from stancebank.models.predict import INPUT_FILE, model_facts
+
+    version = content_version(model_dir, base_prefix(base_model))
+    facts = {**model_facts(str(model_dir)), "model_version": version}
+    (model_dir / INPUT_FILE).write_text(json.dumps(facts) + "\n", encoding="utf-8")
+    return version
+
+
 def train_and_report(
     dataset_dir: Path,
     out_dir: Path,
@@ -108,10 +120,11 @@ def train_and_report(
             train_examples=len(train.texts), extra_examples=added,
             seed=options.seed,
         )  # fmt: skip
+        version = record_version(staging, options.base_model)
         from stancebank.models.predict import load_classifier, predict_proba
 
         classifier = load_classifier(str(staging))
-        metrics: dict = {"labels": list(names), "training": training}
+        metrics: dict = {"labels": list(names), "model_version": version, "training": training}
         for name, split in (("validation", validation), ("test", test)):
             if split is not None:
                 probs = predict_proba(classifier, split.texts, questions=split.questions)

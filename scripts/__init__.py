@@ -33,12 +33,14 @@ _API = {
     ),
     "stancebank.dataset.build": ("BuildReport",),
     "stancebank.dataset.options": ("BuildOptions",),
-    "stancebank.dataset.errors": ("InputError",),
     "stancebank.labeling.api": (
-        "start_server", "stop_server", "server_url", "push", "pull", "ServerInfo", "PullResult",
+        "start_server", "stop_server", "server_url", "push", "pull", "add_annotators",
+        "list_annotators", "status", "ServerInfo", "PullResult", "AnnotatorsResult",
     ),
+    "stancebank.labeling.team": ("TeamStatus",),
     "stancebank.labeling.push": ("PushReport",),
     "stancebank.labeling.server": ("ServerError",),
+    "stancebank.dataset.errors": ("InputError", "ServiceError"),
     "stancebank.models.api": (
         "train", "predict", "evaluate", "compare", "report", "TrainResult", "PredictResult",
         "EvaluationResult", "ComparisonResult", "ReportResult",

@@ -14,11 +14,15 @@ from stancebank.labeling.server import DEFAULT_PORT, resolve_data_dir
 _SERVER_EXAMPLES = """examples:
   stancebank server start                       # data in ~/.local/share/stancebank
   stancebank server start --port 8090 --data-dir work/label-studio
+  STANCEBANK_DATABASE_URL=postgresql://ls:PASSWORD@127.0.0.1:5432/labelstudio \\
+      stancebank server start --data-dir work/ls-team          # PostgreSQL for teams
   stancebank server status --data-dir work/label-studio   # exit 0 running, 3 not
   stancebank server stop --data-dir work/label-studio"""
 
 _LABEL_EXAMPLES = """examples:
   stancebank label push work/claims.jsonl --project seed
+  stancebank label annotators add ann1@lab.org ann2@lab.org --project seed --overlap 2
+  stancebank label status --project seed --annotations dataset/annotations
   stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl
   stancebank label pull --project seed --out dataset/annotations
   stancebank label pull --from-export project-1-at-2026.json --out dataset/annotations
@@ -63,6 +67,13 @@ def _add_server(subparsers) -> None:
                 type=int,
                 default=DEFAULT_PORT,
                 help="port on 127.0.0.1 (a taken port is refused)",
+            )
+            action.add_argument(
+                "--database",
+                metavar="POSTGRESQL_URL",
+                help="run on PostgreSQL: postgresql://USER:PASSWORD@HOST:PORT/NAME (default: "
+                "$STANCEBANK_DATABASE_URL, else SQLite in the data dir; the environment "
+                "variable keeps the password out of the process list)",
             )
 
 
@@ -117,10 +128,70 @@ def _add_label(subparsers) -> None:
         "--out", required=True, metavar="ANNOTATIONS_DIR", help="folder for the snapshots"
     )
     server_options(pull, url=True)
+    _add_team(actions)
+
+
+def _add_team(actions) -> None:
+    annotators = actions.add_parser(
+        "annotators",
+        help="create annotator accounts, set the project's overlap, list accounts",
+        description="Annotator accounts on the server and the project's overlap.",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    team = annotators.add_subparsers(dest="team_action", required=True, metavar="ACTION")
+    add = team.add_parser(
+        "add",
+        help="create the accounts that do not exist; set the overlap",
+        description="Create an account for each e-mail address that has none (a generated "
+        "password each, written to annotator-credentials.json (0600) in the server's data "
+        "dir, never printed) and make every task of the project go to OVERLAP annotators, "
+        "overlapping tasks first.",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    console_options(add)
+    add.set_defaults(handler=label_annotators_add)
+    add.add_argument("emails", nargs="+", metavar="EMAIL", help="annotators' e-mail addresses")
+    add.add_argument("--project", required=True, help="project title on the server")
+    add.add_argument("--overlap", type=int, default=2, help="annotators per task")
+    server_options(add, url=True)
+    listing = team.add_parser(
+        "list",
+        help="list the server's accounts",
+        description="List the e-mail addresses of the server's accounts (on your console "
+        "only; they never reach a published file).",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    console_options(listing)
+    listing.set_defaults(handler=label_annotators_list)
+    server_options(listing, url=True)
+
+    status = actions.add_parser(
+        "status",
+        help="how far the team is: done, per annotator, agreement so far",
+        description="Read from the server: tasks done / total, per annotator (pseudonyms "
+        "A1, A2, … as in snapshots), tasks with two or more annotations, Krippendorff's alpha "
+        "and pairwise kappa so far, and disagreements waiting for adjudication.",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    console_options(status)
+    status.set_defaults(handler=label_status)
+    status.add_argument("--project", required=True, help="project title on the server")
+    status.add_argument(
+        "--annotations",
+        metavar="ANNOTATIONS_DIR",
+        help="folder whose annotators.json names the pseudonyms and whose adjudication.jsonl "
+        "settles disagreements (read only)",
+    )
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    server_options(status, url=True)
 
 
 def server_start(args: argparse.Namespace) -> int:
-    info = api.start_server(data_dir=args.data_dir, port=args.port)
+    info = api.start_server(data_dir=args.data_dir, port=args.port, database=args.database)
     print(info.url)
     say(f"Label Studio is running at {info.url} (127.0.0.1 only)")
     say(f"login and API token: {info.credentials} (readable by you only)")
@@ -171,6 +242,51 @@ def label_pull(args: argparse.Namespace) -> int:
     for annotator, count in result.per_annotator.items():
         say(f"  {annotator}: {count}")
     print(result.snapshot)
+    return 0
+
+
+def label_annotators_add(args: argparse.Namespace) -> int:
+    result = api.add_annotators(
+        emails=args.emails, project=args.project, overlap=args.overlap, url=args.url,
+        data_dir=args.data_dir,
+    )  # fmt: skip
+    say(
+        f"created {len(result.created)} account(s), {len(result.existing)} already there; "
+        f"project '{args.project}': {result.overlap} annotators per task, overlap first"
+    )
+    if result.created:
+        say(f"passwords: {result.passwords} (readable by you only; hand each one over privately)")
+    return 0
+
+
+def label_annotators_list(args: argparse.Namespace) -> int:
+    for email in api.list_annotators(url=args.url, data_dir=args.data_dir):
+        print(email)
+    return 0
+
+
+def label_status(args: argparse.Namespace) -> int:
+    import json
+
+    status = api.status(
+        project=args.project, annotations=args.annotations, url=args.url, data_dir=args.data_dir
+    )
+    if args.json:
+        print(json.dumps(status.to_dict(), indent=1))
+        return 0
+    alpha = "n/a" if status.alpha is None else f"{status.alpha:.3f}"
+    print(f"project '{status.project}': {status.done} / {status.tasks} tasks labelled, "
+          f"{status.overlapping} by two or more annotators")  # fmt: skip
+    for name, count in status.per_annotator.items():
+        print(f"  {name}: {count}")
+    kappas = ", ".join(
+        f"{pair} {'n/a' if k is None else f'{k:.3f}'}" for pair, k in status.pairwise_kappa.items()
+    )
+    print(
+        f"  agreement so far: Krippendorff's alpha {alpha}"
+        + (f"; kappa {kappas}" if kappas else "")
+    )
+    print(f"  disagreements waiting for adjudication: {status.disagreements}")
     return 0
 
 

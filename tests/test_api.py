@@ -12,8 +12,9 @@ import pytest
 import stancebank
 from stancebank.dataset.errors import InputError
 
-API = ("ingest", "segment", "build_release", "publish", "push", "pull", "train", "predict",
-       "evaluate", "report")  # fmt: skip
+API = ("ingest", "segment", "build_release", "publish", "push", "pull", "add_annotators",
+       "list_annotators", "status", "train", "predict", "evaluate", "compare",
+       "report")  # fmt: skip
 
 
 @pytest.mark.parametrize("name", API)
@@ -109,7 +110,9 @@ def test_train_predict_evaluate_report(tiny_dataset, tmp_path, seed_answers):
     predicted = stancebank.predict(model=trained.out, claims=claims, out=tmp_path / "p.jsonl",
                                    options=stancebank.PredictOptions(precision="fp32"),
                                    progress=False)  # fmt: skip
-    assert predicted.predictions == 74 and predicted.model_version == "model"
+    assert predicted.predictions == 74
+    assert predicted.model_version == trained.metrics["model_version"]
+    assert predicted.model_version.startswith("stancebank-all-MiniLM-L6-v2-")
 
     evaluated = stancebank.evaluate(model=predicted.out, data=tiny_dataset,
                                     out=tmp_path / "eval")  # fmt: skip

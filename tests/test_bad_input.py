@@ -159,7 +159,7 @@ def test_claim_offsets_are_checked_by_build_push_and_predict(tmp_path, capsys, c
     argvs = [
         ["build", "--claims", claims, "--annotations", annotations, "--out", tmp_path / "ds"],
         # refused before the server is contacted (nothing listens on port 9)
-        ["label", "push", claims, "--project", "p", "--url", "http://127.0.0.1:9"],
+        ["label", "push", claims, "--project", "proj", "--url", "http://127.0.0.1:9"],
     ]
     for argv in argvs:
         status, err = run(argv, capsys)

@@ -159,3 +159,24 @@ def test_a_broken_state_file_is_named(tmp_path, capsys):
     (data_dir / "server.json").write_text("{")
     status, err = run(["server", "status", "--data-dir", data_dir], capsys)
     assert status == 2 and one_line(err) and "server.json" in err, err
+
+
+@pytest.mark.parametrize("title", ["ab", "x" * 51])
+def test_a_project_title_label_studio_would_refuse(tmp_path, capsys, title):
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(json.dumps({
+        "claim_id": "c", "answer_id": "a", "question_id": "q", "document_id": "d",
+        "respondent": "R1", "question": "Q?", "text": "Cameras help.", "start": 0, "end": 13,
+    }) + "\n")  # fmt: skip
+    argv = ["label", "push", claims, "--project", title, "--url", "http://127.0.0.1:9"]
+    status, err = run(argv, capsys)
+    assert status == 2 and one_line(err) and "3 to 50 characters" in err, err
+
+
+def test_a_database_that_is_not_postgresql_or_a_switch_of_database(tmp_path, capsys):
+    argv = ["server", "start", "--data-dir", tmp_path / "ls", "--port", "18999"]
+    status, err = run([*argv, "--database", "mysql://u:p@127.0.0.1/x"], capsys)
+    assert status == 2 and one_line(err) and "postgresql://" in err, err
+    (tmp_path / "ls" / "label_studio.sqlite3").write_bytes(b"")
+    status, err = run([*argv, "--database", "postgresql://u:secret@127.0.0.1:5/x"], capsys)
+    assert status == 2 and one_line(err) and "SQLite" in err and "secret" not in err, err

@@ -155,7 +155,7 @@ def test_a_model_that_reads_question_claim_pairs_gets_the_question(tiny_dataset,
                                       calibrate=False)  # fmt: skip
     trained = stancebank.train(dataset_dir=tiny_dataset, out=tmp_path / "pair", options=options,
                                cv=False, progress=False)  # fmt: skip
-    assert json.loads((trained.out / "stancebank.json").read_text()) == {"input": "question+claim"}
+    assert json.loads((trained.out / "stancebank.json").read_text())["input"] == "question+claim"
     classifier = load_classifier(str(trained.out))
     assert classifier.pair
     claim = ["It keeps the streets quiet."] * 2
@@ -171,3 +171,23 @@ def test_a_model_that_reads_question_claim_pairs_gets_the_question(tiny_dataset,
     rows = [json.loads(line) for line in (tmp_path / "e" / "predictions.jsonl").open()]
     assert evaluated.metrics["n"] == 2
     assert rows[0]["scores"] != rows[1]["scores"]
+
+
+def test_a_model_version_comes_from_weights_and_labels(tmp_path):
+    """Same weights and labels: same version; one changed byte or label: another."""
+    import json
+
+    from stancebank.models.version import content_version
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"\x00" * 1000)
+    config = {"id2label": {"0": "benefit", "1": "harm"}}
+    (folder / "config.json").write_text(json.dumps(config))
+    first = content_version(folder, "stancebank-x")
+    assert first == content_version(folder, "stancebank-x") and first.startswith("stancebank-x-")
+    (folder / "model.safetensors").write_bytes(b"\x00" * 999 + b"\x01")
+    second = content_version(folder, "stancebank-x")
+    config["id2label"]["1"] = "mixed"
+    (folder / "config.json").write_text(json.dumps(config))
+    assert len({first, second, content_version(folder, "stancebank-x")}) == 3

@@ -74,10 +74,16 @@ def main() -> None:
             client = connect(resolve_connection(url, data_dir))
             project = client.projects.create(title="bench-pull", label_config=label_config(schema))
             texts = answer_texts(claims)
+            second = client.users.create(username="second@bench.local", email="second@bench.local")
             tasks = []
-            for claim in claims:
+            for i, claim in enumerate(claims):
                 task = task_for(claim, texts[claim["answer_id"]])
                 task["annotations"] = [{"result": annotation_result(schema, "harm")}]
+                if i % 2 == 0:  # a second annotator on every other task, agreeing 9 times in 10
+                    stance = "benefit" if i % 20 == 0 else "harm"
+                    task["annotations"].append(
+                        {"result": annotation_result(schema, stance), "completed_by": second.id}
+                    )
                 tasks.append(task)
             for start in range(0, len(tasks), 1000):
                 client.projects.import_tasks(id=project.id, request=tasks[start : start + 1000])
@@ -85,9 +91,11 @@ def main() -> None:
             pull = timed(env, "label", "pull", "--project", "bench-pull", "--out", str(out))
             lines = sum(1 for _ in next(out.glob("snapshot-*.jsonl")).open())
             print(f"pull    {lines} annotations        {pull:6.1f} s")
+            status = timed(env, "label", "status", "--project", "bench-pull")
+            print(f"status  {args.claims} tasks, {lines} annotations {status:6.1f} s")
         finally:
             server.stop(data_dir)
-    print(json.dumps({"push_s": push, "repush_s": repush, "pull_s": pull}))
+    print(json.dumps({"push_s": push, "repush_s": repush, "pull_s": pull, "status_s": status}))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
-"""One real Label Studio server per test session: fresh data dir, free port, 127.0.0.1.
+"""One real Label Studio server per database and test session: fresh data dir, free port,
+127.0.0.1 — once on SQLite (the default) and once on a real PostgreSQL cluster the tests
+start themselves (``tests/integration/postgres.py``), so every integration test runs on both.
 
-Started through the real command line (``stancebank server start``). If it cannot start,
-the tests fail — in CI and by default. A laptop without the server can opt out with
-STANCEBANK_SKIP_LABEL_STUDIO=1, which skips them with that reason (never in CI).
+Started through the real command line (``stancebank server start``). If it (or PostgreSQL)
+cannot start, the tests fail — in CI and by default. A laptop without the server can opt
+out with STANCEBANK_SKIP_LABEL_STUDIO=1, which skips them with that reason (never in CI).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class LabelStudioServer:
     token: str
     data_dir: Path
     port: int
+    database: str = "sqlite"
 
     def cli(self, *args: str, env: dict[str, str] | None = None, check: bool = False):
         """Run ``stancebank`` as a user would, pointed at this server."""
@@ -56,28 +59,43 @@ class LabelStudioServer:
         assert url == self.url
 
 
-def _start_via_cli(data_dir: Path, port: int) -> subprocess.CompletedProcess:
+def _start_via_cli(data_dir: Path, port: int, database: str | None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **({"STANCEBANK_DATABASE_URL": database} if database else {})}
     return subprocess.run(
         [sys.executable, "-m", "stancebank.cli", "server", "start",
          "--port", str(port), "--data-dir", str(data_dir)],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=900,
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=900, env=env,
     )  # fmt: skip
 
 
-@pytest.fixture(scope="session")
-def label_studio(tmp_path_factory) -> LabelStudioServer:
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def label_studio(request, tmp_path_factory) -> LabelStudioServer:
     if os.environ.get("STANCEBANK_SKIP_LABEL_STUDIO") == "1" and not os.environ.get("CI"):
         pytest.skip("STANCEBANK_SKIP_LABEL_STUDIO=1: Label Studio integration tests opted out")
-    data_dir = tmp_path_factory.mktemp("label-studio")
+    cluster = None
+    if request.param == "postgresql":
+        from tests.integration.postgres import start_cluster
+
+        try:
+            cluster = start_cluster(server.free_port())
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            detail = getattr(error, "stderr", "") or ""
+            pytest.fail(f"PostgreSQL did not start: {error} {detail}".strip()[-2000:])
+    data_dir = tmp_path_factory.mktemp(f"label-studio-{request.param}")
     port = server.free_port()
-    result = _start_via_cli(data_dir, port)
-    if result.returncode != 0:
-        pytest.fail(f"Label Studio did not start: {result.stderr.strip()[-2000:]}")
-    credentials = server.load_credentials(data_dir)
-    assert credentials is not None
-    instance = LabelStudioServer(result.stdout.strip(), credentials.token, data_dir, port)
-    yield instance
-    server.stop(data_dir)
+    try:
+        result = _start_via_cli(data_dir, port, cluster.url if cluster else None)
+        if result.returncode != 0:
+            pytest.fail(f"Label Studio did not start: {result.stderr.strip()[-2000:]}")
+        credentials = server.load_credentials(data_dir)
+        assert credentials is not None
+        yield LabelStudioServer(
+            result.stdout.strip(), credentials.token, data_dir, port, request.param
+        )
+        server.stop(data_dir)
+    finally:
+        if cluster is not None:
+            cluster.stop()
 
 
 _counter = itertools.count(1)

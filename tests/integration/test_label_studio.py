@@ -225,7 +225,12 @@ def test_wrong_token_is_refused_and_not_echoed(label_studio, seed_claims_file, t
 def test_server_down_gives_a_clear_error(label_studio, seed_claims_file):
     url = f"http://127.0.0.1:{server.free_port()}"
     result = label_studio.cli(
-        "label", "push", str(seed_claims_file), "--project", "x", env={"LABEL_STUDIO_URL": url}
+        "label",
+        "push",
+        str(seed_claims_file),
+        "--project",
+        "unreached",
+        env={"LABEL_STUDIO_URL": url},
     )
     assert result.returncode == 1
     assert f"cannot reach Label Studio at {url}" in result.stderr
@@ -239,7 +244,13 @@ def test_unknown_label_in_predictions_names_the_line(label_studio, seed_claims_f
         '{"claim_id": "a", "label": "harm"}\n{"claim_id": "b", "label": "meh"}\n'
     )
     result = label_studio.cli(
-        "label", "push", str(seed_claims_file), "--project", "p", "--predictions", str(predictions)
+        "label",
+        "push",
+        str(seed_claims_file),
+        "--project",
+        "proj",
+        "--predictions",
+        str(predictions),
     )
     assert result.returncode == 2
     assert f"{predictions}:2: unknown label 'meh'" in result.stderr
@@ -295,7 +306,12 @@ def test_model_predictions_pushed_as_pre_annotations(
         expected = by_claim[task.data["claim_id"]]
         assert prediction["result"][0]["value"]["choices"] == [expected["label"]]
         assert prediction["score"] == pytest.approx(expected["scores"][expected["label"]])
-        assert prediction["model_version"] == model_dir.name
+        assert prediction["model_version"] == expected["model_version"]
+    version = json.loads((model_dir / "stancebank.json").read_text())["model_version"]
+    assert version.startswith("stancebank-") and all(
+        json.loads(line)["model_version"] == version for line in preds.read_text().splitlines()
+    )
+    assert sdk.projects.get(id=_project(sdk, project_title).id).model_version == version
 
 
 def test_python_api_push_and_pull(label_studio, seed_claims_file, project_title, tmp_path):
@@ -327,3 +343,38 @@ def test_python_api_push_and_pull(label_studio, seed_claims_file, project_title,
     assert record["stance"] == "harm" and record["annotator"] == "A1"
     with pytest.raises(stancebank.InputError, match="no such project"):
         stancebank.pull(out=tmp_path / "ann", project=f"{project_title}-missing", **where)
+
+
+@pytest.mark.slow
+def test_a_model_retrained_into_the_same_folder_gets_its_own_version(
+    label_studio, seed_claims_file, project_title, tmp_path, tiny_dataset
+):
+    """Two trainings into one folder: each has a version from its weights, the second
+    one's predictions go in too (in bulk), and the project shows the latest version."""
+    model = tmp_path / "model"
+    versions = []
+    for seed in ("1", "2"):
+        trained = label_studio.cli(
+            "train", str(tiny_dataset), "--out", str(model), "--base-model", "all-MiniLM-L6-v2",
+            "--epochs", "0", "--no-team-examples", "--no-label-descriptions", "--no-cv",
+            "--seed", seed,
+        )  # fmt: skip
+        assert trained.returncode == 0, trained.stderr
+        preds = tmp_path / f"preds-{seed}.jsonl"
+        predicted = label_studio.cli(
+            "predict", str(model), str(seed_claims_file), "--out", str(preds)
+        )
+        assert predicted.returncode == 0, predicted.stderr
+        versions.append(json.loads(preds.read_text().splitlines()[0])["model_version"])
+        _push(label_studio, seed_claims_file, project_title, "--predictions", str(preds))
+    assert versions[0] != versions[1]
+    assert versions[0].startswith("stancebank-all-MiniLM-L6-v2-")
+    sdk = label_studio.sdk()
+    project = _project(sdk, project_title)
+    assert sdk.projects.get(id=project.id).model_version == versions[1]
+    tasks = _tasks(sdk, project.id)
+    for task in tasks:
+        seen = sorted(
+            (p if isinstance(p, dict) else p.dict())["model_version"] for p in task.predictions
+        )
+        assert seen == sorted(versions), seen

@@ -45,7 +45,11 @@ def test_data_dir_files_are_private_and_secrets_stay_out_of_the_process_list(lab
         if not p.is_symlink() and p.stat().st_mode & 0o077
     ]
     assert loose == [], loose
-    assert any(p.suffix == ".sqlite3" for p in data_dir.rglob("*"))  # the token is in there
+    sqlite = [p for p in data_dir.rglob("*.sqlite3")]
+    if label_studio.database == "sqlite":
+        assert sqlite  # the token is in there, 0600
+    else:  # on PostgreSQL: no SQLite file, and the database URL (with its password) is 0600
+        assert sqlite == [] and (data_dir / server.DATABASE_FILE).exists()
     credentials = server.load_credentials(data_dir)
     processes = _server_processes(data_dir)
     assert processes
