@@ -120,6 +120,21 @@ def read_adjudication(directory: str | Path, *, stances: tuple[str, ...]) -> lis
     return decisions
 
 
+def merge_review_adjudications(directory: str | Path, decisions: list[dict]) -> int:
+    """Write the review project's current decisions into ``adjudication.jsonl``: earlier
+    review decisions (lines with a ``votes_key``) are replaced, since a claim relabelled
+    after review no longer has a valid one; lines written by hand are kept and win over a
+    review decision for the same claim. Returns the number of review decisions written."""
+    path = Path(directory) / ADJUDICATION_FILE
+    kept = [r for _, r in read_jsonl(path) if "votes_key" not in r] if path.exists() else []
+    by_hand = {r.get("claim_id") for r in kept}
+    added = [d for d in decisions if d["claim_id"] not in by_hand]
+    if not kept and not added and not path.exists():
+        return 0
+    atomic_write_text(path, dumps_jsonl([*kept, *added]))
+    return len(added)
+
+
 class Pseudonyms:
     """Stable ``A1``, ``A2``, … per annotator, persisted in a mapping file."""
 

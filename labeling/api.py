@@ -159,6 +159,9 @@ class PullResult:
     """Tasks without a ``claim_id`` (not made by stancebank)."""
     per_annotator: dict[str, int]
     """Non-cancelled annotations per annotator pseudonym."""
+    adjudicated: int | None = None
+    """Decisions written to ``adjudication.jsonl`` from the review project (None: no review
+    project)."""
 
 
 def pull(
@@ -171,7 +174,11 @@ def pull(
 ) -> PullResult:
     """Write a new annotation snapshot of a project (or of a Label Studio JSON export) into
     ``out``; earlier snapshots are never touched and annotators become ``A1``, ``A2``, …"""
-    from stancebank.dataset.annotations_io import Pseudonyms, write_snapshot
+    from stancebank.dataset.annotations_io import (
+        Pseudonyms,
+        merge_review_adjudications,
+        write_snapshot,
+    )  # fmt: skip
     from stancebank.dataset.schema import load_schema
     from stancebank.labeling import client as ls
     from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
@@ -200,9 +207,16 @@ def pull(
         records, skipped = records_from_tasks(tasks, schema, pseudonyms, emails)
     except TaskProblem as problem:
         raise InputError(source, str(problem)) from None
+    adjudicated = None
+    if project is not None:
+        with _server_errors(server_url, "pull"):
+            adjudicated = _review_decisions(client, project, records, schema, pseudonyms, emails)
     path = write_snapshot(folder, records)
+    if adjudicated is not None:
+        adjudicated = merge_review_adjudications(folder, adjudicated)
     pseudonyms.save(folder)
     return PullResult(
+        adjudicated=adjudicated,
         snapshot=path,
         annotations=len(records),
         claims=len({r["claim_id"] for r in records}),
@@ -212,6 +226,84 @@ def pull(
             sorted(Counter(r["annotator"] for r in records if not r["was_cancelled"]).items())
         ),
     )
+
+
+def _review_decisions(client, project, records, schema, pseudonyms, emails) -> list | None:
+    """The review project's valid decisions, or None when ``project`` has no review project."""
+    from stancebank.labeling import client as ls
+    from stancebank.labeling.review import adjudications, review_title
+    from stancebank.labeling.snapshot import annotator_key
+
+    found = ls.find_project(client, review_title(project))
+    if found is None:
+        return None
+    export = ls.export_annotated(client, found.id)
+    return adjudications(
+        export, records, schema, lambda who: pseudonyms(annotator_key(who, emails))
+    )
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    review_project: str
+    """Title of the review project."""
+    created: bool
+    disagreements: int
+    """Claims whose annotators disagree now."""
+    added: int
+    """New review tasks (claims that disagree and were not in review with these votes)."""
+
+
+def review(
+    *,
+    project: str,
+    annotations: PathLike | None = None,
+    url: str | None = None,
+    data_dir: PathLike | None = None,
+) -> ReviewResult:
+    """Create (or update, idempotently) ``PROJECT review``: one task per claim whose
+    annotators disagree, showing the claim, its answer, every annotator's stance and
+    rationale (pseudonyms) and the guideline rules; the adjudicator picks the final stance
+    and the rule. A claim relabelled after review comes back as a new task. ``pull`` then
+    writes ``adjudication.jsonl`` from it. ``annotations`` (read-only) gives the annotators
+    the pseudonyms of its ``annotators.json``, as in snapshots."""
+    from stancebank.dataset.annotations_io import Pseudonyms
+    from stancebank.dataset.schema import load_schema
+    from stancebank.labeling import client as ls
+    from stancebank.labeling.review import (
+        current_votes,
+        guideline_rules,
+        review_config,
+        review_tasks,
+        review_title,
+    )  # fmt: skip
+    from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
+
+    schema = load_schema()
+    client, server_url = _client(url, data_dir)
+    title = review_title(project)
+    with _server_errors(server_url, "review"):
+        found = ls.find_project(client, project)
+        if found is None:
+            raise InputError(project, "no such project on the server")
+        export = ls.export_annotated(client, found.id)
+        emails = ls.user_emails(client)
+        try:
+            pseudonyms = Pseudonyms.load(Path(annotations)) if annotations else Pseudonyms()
+            records, _ = records_from_tasks(export, schema, pseudonyms, emails)
+        except TaskProblem as problem:
+            raise InputError(f"project '{project}'", str(problem)) from None
+        review_project, created = ls.get_or_create_review_project(
+            client, title, review_config(schema, guideline_rules())
+        )
+        have = [] if created else ls.task_data(client, review_project.id)
+        main = {(t.get("data") or {}).get("claim_id"): t.get("data") or {} for t in export}
+        tasks = review_tasks(
+            records, main, have=[(d.get("claim_id"), d.get("votes_key")) for d in have]
+        )
+        ls.import_tasks(client, review_project.id, tasks)
+    waiting = sum(1 for v in current_votes(records).values() if len({x["stance"] for x in v}) > 1)
+    return ReviewResult(title, created, waiting, len(tasks))
 
 
 def read_export(path: Path) -> list[dict[str, Any]]:
@@ -341,8 +433,10 @@ def status(
 __all__ = [
     "AnnotatorsResult",
     "PullResult",
+    "ReviewResult",
     "add_annotators",
     "list_annotators",
+    "review",
     "status",
     "ServerInfo",
     "pull",

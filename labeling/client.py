@@ -128,6 +128,31 @@ def existing_tasks(client: LabelStudio, project_id: int) -> dict[str, int]:
     return found
 
 
+def task_data(client: LabelStudio, project_id: int) -> list[dict[str, Any]]:
+    """The ``data`` of every task in the project."""
+    pager = client.tasks.list(
+        project=project_id, fields="task_only", include="id,data", page_size=PAGE_SIZE
+    )
+    return [dict(task.data or {}) for task in pager]
+
+
+def get_or_create_review_project(
+    client: LabelStudio, title: str, label_config: str
+) -> tuple[Any, bool]:
+    """The review project (one adjudicator per task), created with its own config."""
+    project = find_project(client, title)
+    if project is not None:
+        return project, False
+    try:
+        project = client.projects.create(
+            title=title, label_config=label_config, maximum_annotations=1,
+            description="Disagreements to adjudicate (made by stancebank label review).",
+        )  # fmt: skip
+    except ApiError as error:
+        raise api_error(error, "the server") from None
+    return project, True
+
+
 def predicted_versions(client: LabelStudio, project_id: int) -> set[tuple[int, str]]:
     """``(task_id, model_version)`` of every prediction already in the project."""
     return {(p.task, p.model_version or "") for p in client.predictions.list(project=project_id)}

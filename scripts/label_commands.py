@@ -23,6 +23,7 @@ _LABEL_EXAMPLES = """examples:
   stancebank label push work/claims.jsonl --project seed
   stancebank label annotators add ann1@lab.org ann2@lab.org --project seed --overlap 2
   stancebank label status --project seed --annotations dataset/annotations
+  stancebank label review --project seed      # then adjudicate in "seed review", and pull
   stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl
   stancebank label pull --project seed --out dataset/annotations
   stancebank label pull --from-export project-1-at-2026.json --out dataset/annotations
@@ -168,6 +169,27 @@ def _add_team(actions) -> None:
     listing.set_defaults(handler=label_annotators_list)
     server_options(listing, url=True)
 
+    review = actions.add_parser(
+        "review",
+        help="put the claims whose annotators disagree into a review project",
+        description="Create or update 'PROJECT review': one task per claim whose annotators "
+        "disagree, with every annotator's stance and rationale (pseudonyms), the answer and "
+        "the guideline rules; the adjudicator picks the final stance and the deciding rule. "
+        "Running it again adds only new disagreements (a claim relabelled after review "
+        "comes back). 'label pull --project PROJECT' then writes adjudication.jsonl.",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    console_options(review)
+    review.set_defaults(handler=label_review)
+    review.add_argument("--project", required=True, help="the labelling project's title")
+    review.add_argument(
+        "--annotations",
+        metavar="ANNOTATIONS_DIR",
+        help="folder whose annotators.json names the pseudonyms shown (read only)",
+    )
+    server_options(review, url=True)
+
     status = actions.add_parser(
         "status",
         help="how far the team is: done, per annotator, agreement so far",
@@ -241,6 +263,8 @@ def label_pull(args: argparse.Namespace) -> int:
     )
     for annotator, count in result.per_annotator.items():
         say(f"  {annotator}: {count}")
+    if result.adjudicated is not None:
+        say(f"  {result.adjudicated} adjudications from the review project in adjudication.jsonl")
     print(result.snapshot)
     return 0
 
@@ -262,6 +286,18 @@ def label_annotators_add(args: argparse.Namespace) -> int:
 def label_annotators_list(args: argparse.Namespace) -> int:
     for email in api.list_annotators(url=args.url, data_dir=args.data_dir):
         print(email)
+    return 0
+
+
+def label_review(args: argparse.Namespace) -> int:
+    result = api.review(
+        project=args.project, annotations=args.annotations, url=args.url, data_dir=args.data_dir
+    )
+    verb = "created" if result.created else "updated"
+    say(
+        f"review project '{result.review_project}' ({verb}): {result.disagreements} claims "
+        f"disagree, {result.added} new review tasks"
+    )
     return 0
 
 

@@ -109,3 +109,18 @@ def test_task_shows_respondent_and_question_number():
     assert data["heading"] == "Respondent R2 · question 3"
     assert data["answer_html"] == "<p>Yes. <mark>Because.</mark> No.</p>"
     assert data["claim"] == "Because." and data["question"] == "Why?"
+
+
+def test_review_config_lists_every_guideline_rule_and_is_keyed_by_votes():
+    from stancebank.dataset.schema import load_schema
+    from stancebank.labeling.review import guideline_rules, review_config, votes_key
+
+    rules = guideline_rules()
+    assert [n for n, _ in rules] == [str(i) for i in range(1, len(rules) + 1)] and len(rules) >= 12
+    config = review_config(load_schema(), rules)
+    assert all(f"Rule {n}: " in config for n, _ in rules)
+    vote = {"ls_annotation_id": 1, "stance": "harm", "updated_at": "t1", "created_at": "t0",
+            "annotator": "A1"}  # fmt: skip
+    other = {**vote, "ls_annotation_id": 2, "stance": "benefit", "annotator": "A2"}
+    assert votes_key([vote, other]) == votes_key([other, {**vote, "annotator": "A9"}])
+    assert votes_key([vote, other]) != votes_key([vote, {**other, "updated_at": "t2"}])

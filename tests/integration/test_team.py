@@ -119,3 +119,86 @@ def test_status_counts_what_the_annotators_did(
     assert json.loads(settled.stdout)["disagreements"] == 0
     text = label_studio.cli("label", "status", "--project", project_title)
     assert text.returncode == 0 and "6 / " in text.stdout and "disagreements waiting" in text.stdout
+
+
+def _review_tasks(sdk, title):
+    project = _project(sdk, title)
+    return sorted(sdk.tasks.list(project=project.id, fields="all", page_size=500),
+                  key=lambda t: t.id)  # fmt: skip
+
+
+def test_review_in_the_browser_then_pull_writes_adjudication(
+    label_studio, seed_claims_file, project_title, tmp_path
+):
+    from stancebank.dataset.annotations_io import read_adjudication
+    from stancebank.labeling.review import RULE_NAME, STANCE_TAG, review_title
+
+    assert label_studio.cli("label", "push", str(seed_claims_file), "--project",
+                            project_title).returncode == 0  # fmt: skip
+    sdk = label_studio.sdk()
+    tasks = sorted(sdk.tasks.list(project=_project(sdk, project_title).id, page_size=500),
+                   key=lambda t: t.id)[:4]  # fmt: skip
+    suffix = re.sub(r"\W", "", project_title)[-12:].lower()
+    erin, frank = (sdk.users.create(email=f"{n}.{suffix}@example.org", username=f"{n}{suffix}")
+                   for n in ("erin", "frank"))  # fmt: skip
+    frank_annotations = {}
+    for i, task in enumerate(tasks):
+        fear = annotation_result(SCHEMA, "harm", rationale="fear of being watched")
+        sdk.annotations.create(id=task.id, result=fear, completed_by=erin.id)
+        stance = "benefit" if i < 2 else "harm"  # disagree on the first two
+        made = sdk.annotations.create(id=task.id, result=annotation_result(SCHEMA, stance),
+                                      completed_by=frank.id)  # fmt: skip
+        frank_annotations[task.data["claim_id"]] = made.id
+
+    reviewed = label_studio.cli("label", "review", "--project", project_title)
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert "2 claims disagree, 2 new review tasks" in reviewed.stderr
+    title = review_title(project_title)
+    review = _review_tasks(sdk, title)
+    assert sorted(t.data["claim_id"] for t in review) == sorted(
+        t.data["claim_id"] for t in tasks[:2]
+    )
+    shown = review[0].data["votes_html"]
+    assert "A1" in shown and "A2" in shown and "fear of being watched" in shown
+    assert erin.email not in shown and frank.email not in shown
+    config = _project(sdk, title).label_config
+    assert "Rule 1: Description vs. evaluation" in config
+    again = label_studio.cli("label", "review", "--project", project_title)
+    assert "0 new review tasks" in again.stderr and len(_review_tasks(sdk, title)) == 2
+
+    # the adjudicator decides one claim in the browser
+    decided = review[0]
+    sdk.annotations.create(id=decided.id, result=[
+        {"from_name": STANCE_TAG, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
+         "value": {"choices": ["harm"]}},
+        {"from_name": RULE_NAME, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
+         "value": {"choices": ["Rule 2: Rewards and punishments"]}},
+    ])  # fmt: skip
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    hand = {"claim_id": tasks[3].data["claim_id"], "stance": "neutral", "note": "by hand"}
+    (annotations / "adjudication.jsonl").write_text(json.dumps(hand) + "\n")
+    pulled = label_studio.cli("label", "pull", "--project", project_title, "--out",
+                              str(annotations))  # fmt: skip
+    assert pulled.returncode == 0, pulled.stderr
+    assert "1 adjudications from the review project" in pulled.stderr
+    lines = [json.loads(x) for x in (annotations / "adjudication.jsonl").read_text().splitlines()]
+    assert lines[0] == hand  # the hand-written decision is kept
+    written = lines[1]
+    assert written["claim_id"] == decided.data["claim_id"] and written["stance"] == "harm"
+    assert written["rule"] == "Rule 2: Rewards and punishments"
+    assert re.fullmatch(r"A\d+", written["adjudicator"]) and written["adjudicated_at"]
+    stances = tuple(SCHEMA.stance_values)
+    assert {a.claim_id for a in read_adjudication(annotations, stances=stances)} == {
+        hand["claim_id"],
+        decided.data["claim_id"],
+    }
+
+    # the claim is labelled again: the decision no longer stands, the claim is back in review
+    sdk.annotations.update(id=frank_annotations[decided.data["claim_id"]],
+                           result=annotation_result(SCHEMA, "mixed"))  # fmt: skip
+    label_studio.cli("label", "pull", "--project", project_title, "--out", str(annotations))
+    left = [json.loads(x) for x in (annotations / "adjudication.jsonl").read_text().splitlines()]
+    assert left == [hand]
+    back = label_studio.cli("label", "review", "--project", project_title)
+    assert "1 new review tasks" in back.stderr, back.stderr
