@@ -109,6 +109,7 @@ def push(
     project: str,
     predictions: PathLike | None = None,
     include_non_arguments: bool = False,
+    order: str = "file",
     url: str | None = None,
     data_dir: PathLike | None = None,
     progress: bool = True,
@@ -121,6 +122,8 @@ def push(
         predictions: a predictions JSONL whose labels become pre-annotations (model version:
             the file's ``model_version``, else the file's name).
         include_non_arguments: push ``non_argument`` units too.
+        order: ``file`` (as in the claims file) or ``uncertainty`` (lowest prediction score
+            first, with Label Studio's uncertainty sampling; needs ``predictions``).
     """
     from stancebank.dataset.claims_io import read_claims
     from stancebank.dataset.predictions_io import read_predictions
@@ -128,6 +131,10 @@ def push(
     from stancebank.labeling.push import preannotations
     from stancebank.labeling.push import push as push_claims
 
+    if order not in ("file", "uncertainty"):
+        raise InputError("--order", "choose 'file' or 'uncertainty'")
+    if order == "uncertainty" and not predictions:
+        raise InputError("--order", "uncertainty order needs --predictions (their scores)")
     if not 3 <= len(project.strip()) <= MAX_TITLE:
         raise InputError(
             project, f"a project title has 3 to {MAX_TITLE} characters (Label Studio's limit)"
@@ -143,7 +150,7 @@ def push(
         with progress_bar(desc="push", unit="task", enabled=progress) as bar:
             return push_claims(
                 client, claim_records, title=project, schema=schema, predictions=prepared,
-                include_non_arguments=include_non_arguments, progress=bar.update,
+                include_non_arguments=include_non_arguments, order=order, progress=bar.update,
                 on_total=lambda n: setattr(bar, "total", n),
             )  # fmt: skip
 

@@ -205,6 +205,17 @@ def add_predictions(
     return count
 
 
+UNCERTAINTY_SAMPLING = "Uncertainty sampling"
+"""Label Studio's sampling that serves the lowest-scored prediction first."""
+
+
+def set_sampling(client: LabelStudio, project_id: int, sampling: str) -> None:
+    try:
+        client.projects.update(id=project_id, sampling=sampling)
+    except ApiError as error:
+        raise api_error(error, "the server") from None
+
+
 def set_model_version(client: LabelStudio, project_id: int, version: str) -> None:
     """Make ``version`` the project's model version, so Label Studio shows its predictions."""
     try:

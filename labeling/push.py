@@ -72,6 +72,16 @@ def new_tasks(
     return tasks
 
 
+def uncertainty_order(tasks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tasks by their prediction's (calibrated) score, lowest first; unpredicted ones last."""
+
+    def score(task: dict[str, Any]) -> float:
+        found = task.get("predictions") or []
+        return float(found[0]["score"]) if found else float("inf")
+
+    return sorted(tasks, key=score)
+
+
 def push(
     client: LabelStudio,
     claims: Sequence[dict[str, Any]],
@@ -80,14 +90,21 @@ def push(
     schema: Schema,
     predictions: dict[str, dict[str, Any]] | None = None,
     include_non_arguments: bool = False,
+    order: str = "file",
     progress: Callable[[int], None] = lambda n: None,
     on_total: Callable[[int], None] = lambda n: None,
 ) -> PushReport:
+    """Import what the server lacks. ``order="uncertainty"`` imports new tasks lowest
+    prediction score first and switches the project to Label Studio's uncertainty sampling
+    (1.23.2 serves the task whose prediction of the project's model version has the lowest
+    score), so annotators get the claims the model is least sure of first."""
     predictions = predictions or {}
     project, created = ls.get_or_create_project(client, title, label_config(schema))
     selected, skipped = select_claims(claims, include_non_arguments=include_non_arguments)
     existing = {} if created else ls.existing_tasks(client, project.id)
     tasks = new_tasks(selected, claims, existing, predictions)
+    if order == "uncertainty":
+        tasks = uncertainty_order(tasks)
     on_total(len(tasks))
     imported = ls.import_tasks(client, project.id, tasks, progress=progress)
     added = 0
@@ -103,6 +120,8 @@ def push(
     if predictions:  # the file's (most common) version becomes the one Label Studio shows
         versions = Counter(p["model_version"] for p in predictions.values())
         ls.set_model_version(client, project.id, versions.most_common(1)[0][0])
+    if order == "uncertainty":
+        ls.set_sampling(client, project.id, ls.UNCERTAINTY_SAMPLING)
     return PushReport(
         project_id=project.id,
         project_created=created,

@@ -25,6 +25,8 @@ _LABEL_EXAMPLES = """examples:
   stancebank label status --project seed --annotations dataset/annotations
   stancebank label review --project seed      # then adjudicate in "seed review", and pull
   stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl
+  stancebank label push work/claims.jsonl --project seed --predictions work/preds.jsonl \\
+      --order uncertainty                      # least certain claims first
   stancebank label pull --project seed --out dataset/annotations
   stancebank label pull --from-export project-1-at-2026.json --out dataset/annotations
 
@@ -107,6 +109,13 @@ def _add_label(subparsers) -> None:
     )
     push.add_argument(
         "--include-non-arguments", action="store_true", help="push non_argument units too"
+    )
+    push.add_argument(
+        "--order",
+        default="file",
+        choices=("file", "uncertainty"),
+        help="task order: as in the claims file, or lowest prediction score first (with "
+        "Label Studio's uncertainty sampling; needs --predictions)",
     )
     server_options(push, url=True)
 
@@ -240,7 +249,7 @@ def server_status(args: argparse.Namespace) -> int:
 def label_push(args: argparse.Namespace) -> int:
     report = api.push(
         claims=args.claims, project=args.project, predictions=args.predictions,
-        include_non_arguments=args.include_non_arguments, url=args.url,
+        include_non_arguments=args.include_non_arguments, order=args.order, url=args.url,
         data_dir=args.data_dir, progress=console.progress(),
     )  # fmt: skip
     verb = "created" if report.project_created else "reused"

@@ -202,3 +202,55 @@ def test_review_in_the_browser_then_pull_writes_adjudication(
     assert left == [hand]
     back = label_studio.cli("label", "review", "--project", project_title)
     assert "1 new review tasks" in back.stderr, back.stderr
+
+
+def test_uncertainty_order_serves_the_least_certain_claim_first(
+    label_studio, seed_claims_file, project_title, tmp_path
+):
+    claims = [json.loads(x) for x in seed_claims_file.read_text().splitlines()]
+    claims = [c for c in claims if c["unit"] == "claim"]
+    predictions = tmp_path / "preds.jsonl"
+    rows = []
+    for i, claim in enumerate(claims):  # the last claim in the file is the least certain
+        top = 0.99 - 0.6 * i / len(claims)
+        rest = (1 - top) / 3
+        rows.append(
+            {
+                "claim_id": claim["claim_id"],
+                "label": "harm",
+                "model_version": "m-1",
+                "scores": {"harm": top, "benefit": rest, "mixed": rest, "neutral": rest},
+            }
+        )
+    predictions.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    pushed = label_studio.cli(
+        "label",
+        "push",
+        str(seed_claims_file),
+        "--project",
+        project_title,
+        "--predictions",
+        str(predictions),
+        "--order",
+        "uncertainty",
+    )
+    assert pushed.returncode == 0, pushed.stderr
+    sdk = label_studio.sdk()
+    project = sdk.projects.get(id=_project(sdk, project_title).id)
+    assert project.sampling == "Uncertainty sampling" and project.model_version == "m-1"
+    served = []
+    for _ in range(3):
+        answer = httpx.get(
+            f"{label_studio.url}/api/projects/{project.id}/next/",
+            timeout=60,
+            headers={"Authorization": f"Token {label_studio.token}"},
+        )
+        assert answer.status_code == 200, answer.text
+        task = answer.json()
+        served.append(task["data"]["claim_id"])
+        sdk.annotations.create(id=task["id"], result=annotation_result(SCHEMA, "harm"))
+    assert served == [c["claim_id"] for c in reversed(claims)][:3]
+    missing = label_studio.cli(
+        "label", "push", str(seed_claims_file), "--project", project_title, "--order", "uncertainty"
+    )
+    assert missing.returncode == 2 and "needs --predictions" in missing.stderr
