@@ -254,3 +254,102 @@ def test_uncertainty_order_serves_the_least_certain_claim_first(
         "label", "push", str(seed_claims_file), "--project", project_title, "--order", "uncertainty"
     )
     assert missing.returncode == 2 and "needs --predictions" in missing.stderr
+
+
+def test_the_whole_team_loop(label_studio, seed_claims_file, project_title, tmp_path):
+    """Three accounts, overlap 2, each records annotations; status, review, adjudication in
+    the browser, pull, build; re-running changes nothing; faults get one line."""
+    import krippendorff
+    import numpy as np
+    from datasets import load_from_disk
+
+    from stancebank.labeling.review import RULE_NAME, STANCE_TAG, review_title
+
+    cli = label_studio.cli
+    assert cli("label", "push", str(seed_claims_file), "--project", project_title).returncode == 0
+    suffix = re.sub(r"\W", "", project_title)[-10:].lower()
+    emails = [f"{n}.{suffix}@team.example.org" for n in ("a", "b", "c")]
+    added = cli("label", "annotators", "add", *emails, "--project", project_title,
+                "--overlap", "2", "--data-dir", str(label_studio.data_dir))  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    sdk = label_studio.sdk()
+    ids = {u.email: u.id for u in sdk.users.list() if u.email in emails}
+    project = _project(sdk, project_title)
+    tasks = sorted(sdk.tasks.list(project=project.id, page_size=500), key=lambda t: t.id)[:9]
+    # tasks 0-2: a+b agree; 3-5: b+c, task 3 disagrees; 6-8: a+c, tasks 6 and 7 disagree
+    plan = {0: ("a", "harm", "b", "harm"), 1: ("a", "benefit", "b", "benefit"),
+            2: ("a", "neutral", "b", "neutral"), 3: ("b", "harm", "c", "benefit"),
+            4: ("b", "mixed", "c", "mixed"), 5: ("b", "harm", "c", "harm"),
+            6: ("a", "harm", "c", "neutral"), 7: ("a", "benefit", "c", "mixed"),
+            8: ("a", "neutral", "c", "neutral")}  # fmt: skip
+    for i, (u1, s1, u2, s2) in plan.items():
+        for user, stance in ((u1, s1), (u2, s2)):
+            who = ids[f"{user}.{suffix}@team.example.org"]
+            result = annotation_result(SCHEMA, stance)
+            sdk.annotations.create(id=tasks[i].id, result=result, completed_by=who)
+    disagreeing = {tasks[i].data["claim_id"] for i in (3, 6, 7)}
+
+    status = json.loads(cli("label", "status", "--project", project_title, "--json").stdout)
+    code = {s: k for k, s in enumerate(SCHEMA.stance_values)}
+    matrix = np.full((3, 9), np.nan)
+    for j, (u1, s1, u2, s2) in plan.items():
+        matrix["abc".index(u1), j], matrix["abc".index(u2), j] = code[s1], code[s2]
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert status["done"] == 9 and status["overlapping"] == 9 and status["disagreements"] == 3
+    assert sorted(status["per_annotator"].values()) == [6, 6, 6]
+    assert status["alpha"] == pytest.approx(expected, abs=1e-3)
+
+    assert cli("label", "review", "--project", project_title).returncode == 0
+    title = review_title(project_title)
+    review = sorted(sdk.tasks.list(project=_project(sdk, title).id, page_size=100),
+                    key=lambda t: t.id)  # fmt: skip
+    assert {t.data["claim_id"] for t in review} == disagreeing
+    decided = next(t for t in review if t.data["claim_id"] == tasks[3].data["claim_id"])
+    sdk.annotations.create(id=decided.id, result=[
+        {"from_name": STANCE_TAG, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
+         "value": {"choices": ["benefit"]}},
+        {"from_name": RULE_NAME, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
+         "value": {"choices": ["Rule 3: Conditionals"]}},
+    ])  # fmt: skip
+
+    # re-running add, review and push changes nothing
+    before = (len(list(sdk.users.list())), _project(sdk, project_title).task_number,
+              _project(sdk, title).task_number)  # fmt: skip
+    for argv in (
+        ("label", "annotators", "add", *emails, "--project", project_title, "--overlap", "2"),
+        ("label", "review", "--project", project_title),
+        ("label", "push", str(seed_claims_file), "--project", project_title),
+    ):
+        assert cli(*argv).returncode == 0
+    after = (len(list(sdk.users.list())), _project(sdk, project_title).task_number,
+             _project(sdk, title).task_number)  # fmt: skip
+    assert after == before
+
+    annotations = tmp_path / "annotations"
+    pulled = cli("label", "pull", "--project", project_title, "--out", str(annotations))
+    assert pulled.returncode == 0 and "1 adjudications" in pulled.stderr, pulled.stderr
+    out = tmp_path / "dataset"
+    built = cli("build", "--claims", str(seed_claims_file), "--annotations", str(annotations),
+                "--out", str(out))  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    rows = {r["claim_id"]: r for split in load_from_disk(str(out)).values() for r in split}
+    stance_names = list(SCHEMA.stance_values)
+    adjudicated = rows[tasks[3].data["claim_id"]]
+    assert adjudicated["adjudicated"] and stance_names[adjudicated["stance"]] == "benefit"
+    assert tasks[6].data["claim_id"] not in rows  # a tie nobody adjudicated is left out
+    assert len(rows) == 7
+
+    # faults: one line each
+    bad_email = cli("label", "annotators", "add", "not-an-address", "--project", project_title)
+    unknown = cli("label", "status", "--project", "no-such-project-here")
+    down = cli("label", "review", "--project", project_title,
+               env={"LABEL_STUDIO_URL": f"http://127.0.0.1:{server_free_port()}"})  # fmt: skip
+    for result, status_code in ((bad_email, 2), (unknown, 2), (down, 1)):
+        assert result.returncode == status_code, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def server_free_port() -> int:
+    from stancebank.labeling import server
+
+    return server.free_port()
