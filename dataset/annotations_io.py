@@ -105,6 +105,15 @@ def _annotation(record, path, line, order, stances, aspects) -> Annotation:
     )
 
 
+def annotations_from_records(records: Iterable[AnnotationRecord]) -> list[Annotation]:
+    """Snapshot records (as a pull makes them) as annotations, in record order."""
+    return [
+        Annotation(r["claim_id"], r["annotator"], r["stance"], tuple(r["aspects"]),
+                   str(r["updated_at"] or r["created_at"] or ""), r["was_cancelled"], (0, i))
+        for i, r in enumerate(records)
+    ]  # fmt: skip
+
+
 def read_adjudication(directory: str | Path, *, stances: tuple[str, ...]) -> list[Adjudication]:
     """``adjudication.jsonl`` (``{claim_id, stance, note}`` per line) if present, else []."""
     path = Path(directory) / ADJUDICATION_FILE

@@ -100,7 +100,8 @@ def check_output_dir(
     return path
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """The process exists (ours or another user's)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -119,7 +120,7 @@ def clean_stale(out_dir: PathLike) -> None:
     pattern = re.compile(rf"^\.{re.escape(out_dir.name)}({_STAGING}|{_PREVIOUS})(\d+)-[\w]+$")
     for sibling in sorted(out_dir.parent.iterdir()):
         match = pattern.match(sibling.name)
-        if not match or _alive(int(match.group(2))) and int(match.group(2)) != os.getpid():
+        if not match or pid_alive(int(match.group(2))) and int(match.group(2)) != os.getpid():
             continue
         if match.group(1) == _PREVIOUS and not out_dir.exists():
             sibling.rename(out_dir)  # the swap was killed between its two renames

@@ -70,6 +70,27 @@ def _client(url: str | None, data_dir: PathLike | None):
     return ls.connect(connection), connection.url
 
 
+def _annotated_tasks(client, project: str):
+    """The project, its annotated tasks (export format) and ``{user id: e-mail}``."""
+    from stancebank.labeling import client as ls
+
+    found = ls.find_project(client, project)
+    if found is None:
+        raise InputError(project, "no such project on the server")
+    return found, ls.export_annotated(client, found.id), ls.user_emails(client)
+
+
+def _records(tasks, schema, pseudonyms, emails, source: str):
+    """Snapshot records of exported tasks; a task that does not fit the schema is bad
+    input named by ``source``."""
+    from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
+
+    try:
+        return records_from_tasks(tasks, schema, pseudonyms, emails)
+    except TaskProblem as problem:
+        raise InputError(source, str(problem)) from None
+
+
 @contextmanager
 def _server_errors(url: str, action: str) -> Iterator[None]:
     """A server that fails or goes away mid-way: one line (exit 1), never a traceback."""
@@ -187,8 +208,6 @@ def pull(
         write_snapshot,
     )  # fmt: skip
     from stancebank.dataset.schema import load_schema
-    from stancebank.labeling import client as ls
-    from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
 
     if (project is None) == (from_export is None):
         raise InputError("label pull", "give a project or an export file (one of them)")
@@ -205,15 +224,9 @@ def pull(
     else:
         client, server_url = _client(url, data_dir)
         with _server_errors(server_url, "pull"):
-            found = ls.find_project(client, project)
-            if found is None:
-                raise InputError(project, "no such project on the server")
-            tasks, source = ls.export_annotated(client, found.id), f"project '{project}'"
-            emails = ls.user_emails(client)
-    try:
-        records, skipped = records_from_tasks(tasks, schema, pseudonyms, emails)
-    except TaskProblem as problem:
-        raise InputError(source, str(problem)) from None
+            _, tasks, emails = _annotated_tasks(client, project)
+            source = f"project '{project}'"
+    records, skipped = _records(tasks, schema, pseudonyms, emails, source)
     adjudicated = None
     if project is not None:
         with _server_errors(server_url, "pull"):
@@ -284,22 +297,14 @@ def review(
         review_tasks,
         review_title,
     )  # fmt: skip
-    from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
 
     schema = load_schema()
     client, server_url = _client(url, data_dir)
     title = review_title(project)
     with _server_errors(server_url, "review"):
-        found = ls.find_project(client, project)
-        if found is None:
-            raise InputError(project, "no such project on the server")
-        export = ls.export_annotated(client, found.id)
-        emails = ls.user_emails(client)
-        try:
-            pseudonyms = Pseudonyms.load(Path(annotations)) if annotations else Pseudonyms()
-            records, _ = records_from_tasks(export, schema, pseudonyms, emails)
-        except TaskProblem as problem:
-            raise InputError(f"project '{project}'", str(problem)) from None
+        _, export, emails = _annotated_tasks(client, project)
+        pseudonyms = Pseudonyms.load(Path(annotations)) if annotations else Pseudonyms()
+        records, _ = _records(export, schema, pseudonyms, emails, f"project '{project}'")
         review_project, created = ls.get_or_create_review_project(
             client, title, review_config(schema, guideline_rules())
         )
@@ -410,7 +415,6 @@ def status(
     from stancebank.dataset.annotations_io import Pseudonyms, read_adjudication
     from stancebank.dataset.schema import load_schema
     from stancebank.labeling import client as ls
-    from stancebank.labeling.snapshot import TaskProblem, records_from_tasks
     from stancebank.labeling.team import team_status
 
     schema = load_schema()
@@ -424,16 +428,9 @@ def status(
     )
     client, server_url = _client(url, data_dir)
     with _server_errors(server_url, "status"):
-        found = ls.find_project(client, project)
-        if found is None:
-            raise InputError(project, "no such project on the server")
-        tasks = ls.export_annotated(client, found.id)
-        emails = ls.user_emails(client)
+        found, tasks, emails = _annotated_tasks(client, project)
         total = ls.task_count(client, found.id)
-    try:
-        records, _ = records_from_tasks(tasks, schema, pseudonyms, emails)
-    except TaskProblem as problem:
-        raise InputError(f"project '{project}'", str(problem)) from None
+    records, _ = _records(tasks, schema, pseudonyms, emails, f"project '{project}'")
     return team_status(project, total, records, stances, adjudicated=adjudicated)
 
 

@@ -24,14 +24,19 @@ class ParsedResult(TypedDict):
     rationale: str
 
 
-def label_config(schema: Schema) -> str:
-    """The project's XML: question, respondent, claim, answer with the claim marked,
-    one key press per stance, optional aspects and rationale."""
-    stances = "\n".join(
+def stance_choices(schema: Schema) -> str:
+    """One ``<Choice>`` per stance, with its hotkey and definition as the hint."""
+    return "\n".join(
         f"    <Choice value={quoteattr(s.value)} hotkey={quoteattr(s.hotkey)} "
         f"hint={quoteattr(s.definition)}/>"
         for s in schema.stances
     )
+
+
+def label_config(schema: Schema) -> str:
+    """The project's XML: question, respondent, claim, answer with the claim marked,
+    one key press per stance, optional aspects and rationale."""
+    stances = stance_choices(schema)
     aspects = "\n".join(f"    <Choice value={quoteattr(a.title)}/>" for a in schema.aspects)
     return f"""<View>
   <Style>.sb-answer mark {{ background: #ffe066; padding: 0 2px; }}

@@ -19,8 +19,9 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from stancebank.dataset.aggregate import latest_per_annotator
-from stancebank.dataset.annotations_io import Annotation, AnnotationRecord
+from stancebank.dataset.annotations_io import AnnotationRecord, annotations_from_records
 from stancebank.dataset.schema import Schema
+from stancebank.labeling.ls_contract import stance_choices
 
 RULE_NAME = "rule"
 """The review config's Choices for the guideline rule that decided."""
@@ -47,11 +48,7 @@ def rule_choice(number: str, title: str) -> str:
 def review_config(schema: Schema, rules: Sequence[tuple[str, str]]) -> str:
     """The review project's XML: the claim, the votes, the answer, the final stance and
     the deciding rule; the rules listed for reference."""
-    stances = "\n".join(
-        f"    <Choice value={quoteattr(s.value)} hotkey={quoteattr(s.hotkey)} "
-        f"hint={quoteattr(s.definition)}/>"
-        for s in schema.stances
-    )
+    stances = stance_choices(schema)
     choices = [*(rule_choice(n, t) for n, t in rules), "Stance definitions only"]
     rule_options = "\n".join(f"    <Choice value={quoteattr(c)}/>" for c in choices)
     return f"""<View>
@@ -81,17 +78,9 @@ def review_config(schema: Schema, rules: Sequence[tuple[str, str]]) -> str:
 """
 
 
-def _annotations(records: Sequence[AnnotationRecord]) -> list[Annotation]:
-    return [
-        Annotation(r["claim_id"], r["annotator"], r["stance"], tuple(r["aspects"]),
-                   str(r["updated_at"] or r["created_at"] or ""), r["was_cancelled"], (0, i))
-        for i, r in enumerate(records)
-    ]  # fmt: skip
-
-
 def current_votes(records: Sequence[AnnotationRecord]) -> dict[str, list[AnnotationRecord]]:
     """Each claim's latest (non-cancelled) record per annotator, annotators sorted."""
-    latest = latest_per_annotator(_annotations(records))
+    latest = latest_per_annotator(annotations_from_records(records))
     by_key = {(r["claim_id"], r["annotator"], str(r["updated_at"] or r["created_at"] or "")): r
               for r in records}  # fmt: skip
     return {

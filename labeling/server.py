@@ -25,6 +25,7 @@ from pathlib import Path
 import psutil
 
 from stancebank.dataset.errors import ServiceError
+from stancebank.dataset.outputs import pid_alive
 
 LABEL_STUDIO_VERSION = "1.23.2"
 DEFAULT_PORT = 8080
@@ -125,7 +126,7 @@ def private_data_dir(data_dir: Path) -> Path:
     return data_dir
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write a 0600 file atomically (temp file + rename)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -180,7 +181,7 @@ def _write_sitecustomize(data_dir: Path) -> Path:
     """A ``sitecustomize`` for the server's Python (see ``_SITECUSTOMIZE``); its folder."""
     folder = data_dir / "stancebank-python"
     folder.mkdir(mode=0o700, exist_ok=True)
-    _write_private(folder / "sitecustomize.py", _SITECUSTOMIZE)
+    write_private(folder / "sitecustomize.py", _SITECUSTOMIZE)
     return folder
 
 
@@ -212,16 +213,6 @@ def _get(url: str, timeout: float = 3.0) -> tuple[int, bytes]:
         return error.code, b""
     except (urllib.error.URLError, OSError):
         return 0, b""
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def read_state(data_dir: Path) -> dict | None:
@@ -272,7 +263,7 @@ class ForeignProcessError(ServerError):
 
 def _check_not_foreign(state: dict, data_dir: Path) -> None:
     pid = int(state["pid"])
-    if _pid_alive(pid) and not _is_our_server(state, data_dir) and not _is_zombie(pid):
+    if pid_alive(pid) and not _is_our_server(state, data_dir) and not _is_zombie(pid):
         raise ForeignProcessError(
             f"{data_dir / STATE_FILE} names PID {pid}, which is not the Label Studio started "
             "from this data dir; leaving it alone (delete server.json if that server is gone)",
@@ -340,7 +331,7 @@ def _database(data_dir: Path, database: str | None) -> str | None:
             f"{data_dir} already holds a SQLite database; use a new --data-dir for "
             "PostgreSQL", exit_status=2,
         )  # fmt: skip
-    _write_private(path, json.dumps({"url": database}))
+    write_private(path, json.dumps({"url": database}))
     return database
 
 
@@ -394,7 +385,7 @@ def start(
     )  # fmt: skip
     log.close()
     state = {"pid": process.pid, "port": port, "url": url, **_fingerprint(process.pid)}
-    _write_private(data_dir / STATE_FILE, json.dumps(state))
+    write_private(data_dir / STATE_FILE, json.dumps(state))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -418,14 +409,14 @@ def stop(data_dir: Path, *, timeout: float = 30.0) -> bool:
         return False
     pid = int(state["pid"])
     _check_not_foreign(state, data_dir)
-    was_running = _pid_alive(pid) and _is_our_server(state, data_dir)
+    was_running = pid_alive(pid) and _is_our_server(state, data_dir)
     if was_running:
         os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             _reap(pid)
             time.sleep(0.2)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             os.killpg(pid, signal.SIGKILL)
             _reap(pid)
     (data_dir / STATE_FILE).unlink(missing_ok=True)

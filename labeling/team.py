@@ -10,7 +10,6 @@ annotations folder's ``annotators.json`` (as in snapshots), read-only.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -20,8 +19,9 @@ from typing import Any
 
 from stancebank.dataset.aggregate import latest_per_annotator
 from stancebank.dataset.agreement import agreement_report
-from stancebank.dataset.annotations_io import Annotation, AnnotationRecord
+from stancebank.dataset.annotations_io import AnnotationRecord, annotations_from_records
 from stancebank.dataset.errors import InputError
+from stancebank.labeling.server import write_private
 
 ANNOTATOR_CREDENTIALS_FILE = "annotator-credentials.json"
 """``{e-mail: password}`` of the accounts stancebank created, 0600, beside credentials.json."""
@@ -49,11 +49,7 @@ def save_passwords(path: Path, passwords: dict[str, str]) -> None:
             raise InputError(path, "not an annotator credentials file") from None
     known.update(passwords)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(known, handle, indent=1)
-    os.replace(tmp, path)
+    write_private(path, json.dumps(known, indent=1))
 
 
 def new_password() -> str:
@@ -90,12 +86,7 @@ def team_status(
     adjudicated: Iterable[str] = (),
 ) -> TeamStatus:
     """How far the team is, from one annotation record per annotation (pure)."""
-    annotations = [
-        Annotation(r["claim_id"], r["annotator"], r["stance"], tuple(r["aspects"]),
-                   str(r["updated_at"] or r["created_at"] or ""), r["was_cancelled"], (0, i))
-        for i, r in enumerate(records)
-    ]  # fmt: skip
-    latest = latest_per_annotator(annotations)
+    latest = latest_per_annotator(annotations_from_records(records))
     agreement = agreement_report(latest, stances)
     settled = set(adjudicated)
     disagreements = sum(

@@ -21,6 +21,13 @@ def run(argv, capsys):
     return status, captured.err.strip()
 
 
+def _write_one_claim(path) -> None:
+    path.write_text(json.dumps({
+        "claim_id": "c", "answer_id": "a", "question_id": "q", "document_id": "d",
+        "respondent": "R1", "question": "Q?", "text": "Cameras help.", "start": 0, "end": 13,
+    }) + "\n")  # fmt: skip
+
+
 def one_line(err: str) -> bool:
     return len(err.splitlines()) == 1 and "Traceback" not in err
 
@@ -75,10 +82,7 @@ def test_server_start_on_an_impossible_port(tmp_path, capsys, port):
 
 def test_a_folder_that_is_not_a_model(tiny_dataset, tmp_path, capsys):
     claims = tmp_path / "claims.jsonl"
-    claims.write_text(json.dumps({
-        "claim_id": "c", "answer_id": "a", "question_id": "q", "document_id": "d",
-        "respondent": "R1", "question": "Q?", "text": "Cameras help.", "start": 0, "end": 13,
-    }) + "\n")  # fmt: skip
+    _write_one_claim(claims)
     folder = tmp_path / "not-a-model"
     folder.mkdir()
     (folder / "notes.txt").write_text("")
@@ -164,10 +168,7 @@ def test_a_broken_state_file_is_named(tmp_path, capsys):
 @pytest.mark.parametrize("title", ["ab", "x" * 51])
 def test_a_project_title_label_studio_would_refuse(tmp_path, capsys, title):
     claims = tmp_path / "claims.jsonl"
-    claims.write_text(json.dumps({
-        "claim_id": "c", "answer_id": "a", "question_id": "q", "document_id": "d",
-        "respondent": "R1", "question": "Q?", "text": "Cameras help.", "start": 0, "end": 13,
-    }) + "\n")  # fmt: skip
+    _write_one_claim(claims)
     argv = ["label", "push", claims, "--project", title, "--url", "http://127.0.0.1:9"]
     status, err = run(argv, capsys)
     assert status == 2 and one_line(err) and "3 to 50 characters" in err, err

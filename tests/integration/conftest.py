@@ -98,6 +98,17 @@ def label_studio(request, tmp_path_factory) -> LabelStudioServer:
             cluster.stop()
 
 
+@pytest.fixture(scope="module")
+def seed_claims_file(tmp_path_factory, seed_answers) -> Path:
+    """The seed's claims file, as segment writes it."""
+    from stancebank.dataset.jsonl import write_jsonl
+    from stancebank.dataset.segment import segment_answers
+
+    path = tmp_path_factory.mktemp("claims") / "claims.jsonl"
+    write_jsonl(path, list(segment_answers(seed_answers)))
+    return path
+
+
 _counter = itertools.count(1)
 
 

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.integration
 SCHEMA = load_schema()
 
 
-@pytest.fixture(scope="module")
-def seed_claims_file(tmp_path_factory, seed_answers) -> Path:
-    from stancebank.dataset.segment import segment_answers
-
-    path = tmp_path_factory.mktemp("claims") / "claims.jsonl"
-    write_jsonl(path, list(segment_answers(seed_answers)))
-    return path
-
-
 def _claims(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 

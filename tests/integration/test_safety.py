@@ -21,15 +21,6 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def seed_claims_file(tmp_path_factory, seed_answers) -> Path:
-    from stancebank.dataset.segment import segment_answers
-
-    path = tmp_path_factory.mktemp("claims") / "claims.jsonl"
-    write_jsonl(path, list(segment_answers(seed_answers)))
-    return path
-
-
 def _server_processes(data_dir: Path) -> list[psutil.Process]:
     state = json.loads((data_dir / server.STATE_FILE).read_text())
     root = psutil.Process(state["pid"])

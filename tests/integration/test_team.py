@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 
-from stancebank.dataset.jsonl import write_jsonl
 from stancebank.dataset.schema import load_schema
 from stancebank.labeling.ls_contract import annotation_result
 from stancebank.labeling.team import ANNOTATOR_CREDENTIALS_FILE
 
 pytestmark = pytest.mark.integration
 SCHEMA = load_schema()
-
-
-@pytest.fixture(scope="module")
-def seed_claims_file(tmp_path_factory, seed_answers) -> Path:
-    from stancebank.dataset.segment import segment_answers
-
-    path = tmp_path_factory.mktemp("claims") / "claims.jsonl"
-    write_jsonl(path, list(segment_answers(seed_answers)))
-    return path
 
 
 def _project(sdk, title: str):
@@ -121,6 +110,17 @@ def test_status_counts_what_the_annotators_did(
     assert text.returncode == 0 and "6 / " in text.stdout and "disagreements waiting" in text.stdout
 
 
+def _decision(stance: str, rule: str) -> list[dict]:
+    """An adjudicator's result in the review project: the final stance and the rule."""
+    from stancebank.labeling.review import RULE_NAME, STANCE_TAG
+
+    return [
+        {"from_name": name, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
+         "value": {"choices": [choice]}}
+        for name, choice in ((STANCE_TAG, stance), (RULE_NAME, rule))
+    ]  # fmt: skip
+
+
 def _review_tasks(sdk, title):
     project = _project(sdk, title)
     return sorted(sdk.tasks.list(project=project.id, fields="all", page_size=500),
@@ -131,7 +131,7 @@ def test_review_in_the_browser_then_pull_writes_adjudication(
     label_studio, seed_claims_file, project_title, tmp_path
 ):
     from stancebank.dataset.annotations_io import read_adjudication
-    from stancebank.labeling.review import RULE_NAME, STANCE_TAG, review_title
+    from stancebank.labeling.review import review_title
 
     assert label_studio.cli("label", "push", str(seed_claims_file), "--project",
                             project_title).returncode == 0  # fmt: skip
@@ -168,12 +168,9 @@ def test_review_in_the_browser_then_pull_writes_adjudication(
 
     # the adjudicator decides one claim in the browser
     decided = review[0]
-    sdk.annotations.create(id=decided.id, result=[
-        {"from_name": STANCE_TAG, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
-         "value": {"choices": ["harm"]}},
-        {"from_name": RULE_NAME, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
-         "value": {"choices": ["Rule 2: Rewards and punishments"]}},
-    ])  # fmt: skip
+    sdk.annotations.create(
+        id=decided.id, result=_decision("harm", "Rule 2: Rewards and punishments")
+    )
     annotations = tmp_path / "annotations"
     annotations.mkdir()
     hand = {"claim_id": tasks[3].data["claim_id"], "stance": "neutral", "note": "by hand"}
@@ -263,7 +260,7 @@ def test_the_whole_team_loop(label_studio, seed_claims_file, project_title, tmp_
     import numpy as np
     from datasets import load_from_disk
 
-    from stancebank.labeling.review import RULE_NAME, STANCE_TAG, review_title
+    from stancebank.labeling.review import review_title
 
     cli = label_studio.cli
     assert cli("label", "push", str(seed_claims_file), "--project", project_title).returncode == 0
@@ -305,12 +302,7 @@ def test_the_whole_team_loop(label_studio, seed_claims_file, project_title, tmp_
                     key=lambda t: t.id)  # fmt: skip
     assert {t.data["claim_id"] for t in review} == disagreeing
     decided = next(t for t in review if t.data["claim_id"] == tasks[3].data["claim_id"])
-    sdk.annotations.create(id=decided.id, result=[
-        {"from_name": STANCE_TAG, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
-         "value": {"choices": ["benefit"]}},
-        {"from_name": RULE_NAME, "to_name": f"{STANCE_TAG}_claim", "type": "choices",
-         "value": {"choices": ["Rule 3: Conditionals"]}},
-    ])  # fmt: skip
+    sdk.annotations.create(id=decided.id, result=_decision("benefit", "Rule 3: Conditionals"))
 
     # re-running add, review and push changes nothing
     before = (len(list(sdk.users.list())), _project(sdk, project_title).task_number,
