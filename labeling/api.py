@@ -41,14 +41,24 @@ class ServerInfo:
 
 
 def start_server(
-    *, data_dir: PathLike | None = None, port: int = DEFAULT_PORT, database: str | None = None
+    *,
+    data_dir: PathLike | None = None,
+    port: int = DEFAULT_PORT,
+    database: str | None = None,
+    local_ml_backends: bool = False,
 ) -> ServerInfo:
     """Start the pinned Label Studio on 127.0.0.1 (or find it running from ``data_dir``);
     on PostgreSQL when ``database`` is ``postgresql://USER:PASSWORD@HOST:PORT/NAME``
-    (default: ``$STANCEBANK_DATABASE_URL``, else SQLite in the data dir)."""
+    (default: ``$STANCEBANK_DATABASE_URL``, else SQLite in the data dir). With
+    ``local_ml_backends`` it may call ML backends on this machine (a running server without
+    that is restarted)."""
     folder = server.resolve_data_dir(data_dir)
     database = database or os.environ.get("STANCEBANK_DATABASE_URL") or None
-    url, credentials = server.start(folder, port=port, database=database)
+    if local_ml_backends and folder.is_dir():
+        server.allow_local_ml_backends(folder)
+    url, credentials = server.start(
+        folder, port=port, database=database, local_ml_backends=local_ml_backends
+    )
     return ServerInfo(url, folder, credentials)
 
 
@@ -434,8 +444,104 @@ def status(
     return team_status(project, total, records, stances, adjudicated=adjudicated)
 
 
+@dataclass(frozen=True)
+class ConnectResult:
+    project_id: int
+    backend_id: int
+    created: bool
+    """False when the project already had this backend (its settings were refreshed)."""
+    model_version: str
+    restarted_server: bool
+    """The local server was restarted so it may call a backend on this machine."""
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def connect_model(
+    *,
+    project: str,
+    backend: str,
+    secret: str | None = None,
+    title: str = "stancebank",
+    url: str | None = None,
+    data_dir: PathLike | None = None,
+) -> ConnectResult:
+    """Register the ML backend at ``backend`` with ``project`` (interactive pre-annotations
+    on, predictions fetched when a task without one is opened, every model version shown),
+    with ``secret`` as its HTTP Basic password, also on the webhook Label Studio adds for it.
+    A backend on this machine needs two server settings (``server.LOCAL_BACKEND_SETTINGS``):
+    a local ``stancebank server`` is restarted with them; another server is told about them."""
+    from urllib.parse import urlsplit
+
+    from label_studio_sdk.core.api_error import ApiError
+
+    from stancebank.labeling import client as ls
+
+    parts = urlsplit(backend)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(backend, "the backend is an http:// or https:// URL")
+    backend = backend.rstrip("/")
+    status, _ = server._get(f"{backend}/health", timeout=5.0)
+    if status != 200:
+        raise server.ServerError(
+            f"no ML backend answers at {backend}/health; start one with "
+            "'stancebank serve-model MODEL_DIR'"
+        )
+    folder = server.resolve_data_dir(data_dir)
+    connection = ls.resolve_connection(url, folder)
+    restarted = False
+    local = parts.hostname in LOOPBACK
+    if local and server.running_url(folder) == connection.url:
+        restarted = server.allow_local_ml_backends(folder)
+    client = ls.connect(connection)
+    auth = {"auth_method": "BASIC_AUTH", "basic_auth_user": "stancebank",
+            "basic_auth_pass": secret} if secret else {"auth_method": "NONE"}  # fmt: skip
+    with _server_errors(connection.url, "connect-model"):
+        found = ls.find_project(client, project)
+        if found is None:
+            raise InputError(project, "no such project on the server")
+        existing = [b for b in client.ml.list(project=found.id) if b.url.rstrip("/") == backend]
+        try:
+            if existing:
+                registered = client.ml.update(id=existing[0].id, url=backend, project=found.id,
+                                              is_interactive=True, title=title, **auth)  # fmt: skip
+            else:
+                registered = client.ml.create(project=found.id, url=backend, is_interactive=True,
+                                              title=title, **auth)  # fmt: skip
+        except ApiError as error:
+            text = json.dumps(error.body)[:300] if error.body else ""
+            hint = ""
+            if local and ("reserved" in text or "blocked" in text.lower()):
+                hint = "; the server refuses addresses on its own machine unless it runs with " + (
+                    " and ".join(f"{k}={v}" for k, v in server.LOCAL_BACKEND_SETTINGS.items())
+                )
+            raise server.ServerError(
+                f"Label Studio at {connection.url} did not accept the backend {backend} "
+                f"(HTTP {error.status_code} {text}){hint}"
+            ) from None
+        hook_url = f"{backend}/webhook"
+        headers = {"Authorization": "Basic " + _basic("stancebank", secret)} if secret else {}
+        for hook in client.webhooks.list(project=str(found.id)):
+            if hook.url == hook_url:
+                client.webhooks.update(id=hook.id, url=hook_url, headers=headers,
+                                       send_payload=True, send_for_all_actions=True)  # fmt: skip
+        client.projects.update(id=found.id, evaluate_predictions_automatically=True,
+                               show_collab_predictions=True, model_version="")  # fmt: skip
+    return ConnectResult(found.id, registered.id, not existing,
+                         registered.model_version or "", restarted)  # fmt: skip
+
+
+def _basic(user: str, password: str) -> str:
+    import base64
+
+    return base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
 __all__ = [
     "AnnotatorsResult",
+    "ConnectResult",
+    "connect_model",
     "PullResult",
     "ReviewResult",
     "add_annotators",

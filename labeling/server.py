@@ -335,11 +335,40 @@ def _database(data_dir: Path, database: str | None) -> str | None:
     return database
 
 
+LOCAL_BACKENDS_FILE = "local-ml-backends"
+"""Present in a data dir whose server may call ML backends and webhooks on this machine."""
+LOCAL_BACKEND_SETTINGS = {
+    "LABEL_STUDIO_ML_BLOCK_LOCAL_IP": "false",
+    "LABEL_STUDIO_SSRF_PROTECTION_ENABLED": "false",
+}
+"""What Label Studio 1.23.2 needs to call an ML backend (or a webhook) on 127.0.0.1: it
+refuses reserved addresses otherwise (../shared/LABEL_STUDIO.md). Set only for a server
+started from a data dir that asked for it, as our servers listen on 127.0.0.1 alone."""
+
+
+def allows_local_ml_backends(data_dir: Path) -> bool:
+    return (data_dir / LOCAL_BACKENDS_FILE).exists()
+
+
+def allow_local_ml_backends(data_dir: Path) -> bool:
+    """Let the server of ``data_dir`` call backends on this machine from now on; restarts
+    it (same port and database) if it runs without the settings. True if restarted."""
+    data_dir = data_dir.resolve()
+    write_private(data_dir / LOCAL_BACKENDS_FILE, "")
+    state = read_state(data_dir)
+    if not state or running_url(data_dir) is None or state.get("local_ml_backends"):
+        return False
+    stop(data_dir)
+    start(data_dir, port=int(state["port"]))
+    return True
+
+
 def start(
     data_dir: Path,
     *,
     port: int = DEFAULT_PORT,
     database: str | None = None,
+    local_ml_backends: bool = False,
     venv: Path | None = None,
     timeout: float = 240.0,
 ) -> tuple[str, Path]:
@@ -348,11 +377,16 @@ def start(
     Args:
         database: ``postgresql://USER:PASSWORD@HOST:PORT/NAME`` to run on PostgreSQL
             (remembered in the data dir, 0600); default SQLite in the data dir.
+        local_ml_backends: let it call ML backends and webhooks on 127.0.0.1
+            (``LOCAL_BACKEND_SETTINGS``; remembered in the data dir).
     """
     data_dir = private_data_dir(data_dir.resolve())
     if not 1 <= port <= 65535:
         raise ServerError(f"--port {port}: a port is a number from 1 to 65535", exit_status=2)
     database = _database(data_dir, database)
+    if local_ml_backends:
+        write_private(data_dir / LOCAL_BACKENDS_FILE, "")
+    local_ml_backends = allows_local_ml_backends(data_dir)
     if url := running_url(data_dir):
         return url, data_dir / CREDENTIALS_FILE
     if state := read_state(data_dir):
@@ -375,6 +409,7 @@ def start(
         env={
             **_clean_environment(data_dir, credentials),
             **(database_environment(database) if database else {}),
+            **(LOCAL_BACKEND_SETTINGS if local_ml_backends else {}),
         },
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -384,7 +419,8 @@ def start(
         umask=0o077,  # the database (with the API token) and uploads: 0600 / 0700
     )  # fmt: skip
     log.close()
-    state = {"pid": process.pid, "port": port, "url": url, **_fingerprint(process.pid)}
+    state = {"pid": process.pid, "port": port, "url": url, "local_ml_backends": local_ml_backends,
+             **_fingerprint(process.pid)}  # fmt: skip
     write_private(data_dir / STATE_FILE, json.dumps(state))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

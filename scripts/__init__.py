@@ -35,7 +35,8 @@ _API = {
     "stancebank.dataset.options": ("BuildOptions",),
     "stancebank.labeling.api": (
         "start_server", "stop_server", "server_url", "push", "pull", "add_annotators",
-        "list_annotators", "status", "ServerInfo", "PullResult", "AnnotatorsResult",
+        "list_annotators", "status", "connect_model", "ServerInfo", "PullResult",
+        "AnnotatorsResult", "ConnectResult",
     ),
     "stancebank.labeling.team": ("TeamStatus",),
     "stancebank.labeling.push": ("PushReport",),

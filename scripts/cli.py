@@ -15,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from stancebank import __version__, commands, label_commands, model_commands
+from stancebank import __version__, commands, label_commands, model_commands, serve_commands
 from stancebank.arguments import HelpFormatter, console_options
 from stancebank.dataset.errors import InputError, ServiceError
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"stancebank {__version__}")
     console_options(parser, top=True)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for stage in (commands, model_commands, label_commands):
+    for stage in (commands, model_commands, label_commands, serve_commands):
         stage.add_parsers(subparsers)
     return parser
 

@@ -7,6 +7,7 @@ import os
 import sys
 
 _quiet = False
+_verbose = False
 
 
 def configure(*, quiet: bool = False, verbose: bool = False) -> None:
@@ -16,8 +17,8 @@ def configure(*, quiet: bool = False, verbose: bool = False) -> None:
     classifier weights) and Hugging Face libraries draw no download or weight-loading bars;
     our own bars and one line per result remain. ``quiet`` drops those too.
     """
-    global _quiet
-    _quiet = quiet
+    global _quiet, _verbose
+    _quiet, _verbose = quiet, verbose
     if not verbose:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -28,6 +29,11 @@ def configure(*, quiet: bool = False, verbose: bool = False) -> None:
 def progress() -> bool:
     """Whether to draw progress bars (they also stay off when stderr is not a terminal)."""
     return not _quiet
+
+
+def verbose() -> bool:
+    """Whether -v was given (libraries' logs, and our own debug lines)."""
+    return _verbose
 
 
 def say(message: str) -> None:

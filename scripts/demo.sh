@@ -3,8 +3,9 @@
 # interview, split it into claims, start Label Studio (SQLite, 127.0.0.1) and push the
 # claims into a project with the baseline's pre-annotations, rebuild the dataset release
 # from the shipped annotations and check it with the privacy gate, train the baseline,
-# evaluate it and write the HTML report. A second run reuses .venv, the server, the project
-# and the model.
+# evaluate it, write the HTML report, and serve the model to the project as an ML backend
+# that retrains as labels arrive. A second run reuses .venv, the server, the project, the
+# model and the backend.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -14,6 +15,8 @@ sb=".venv/bin/stancebank"
 work="${STANCEBANK_WORK:-$root/work}"
 ls_dir="$work/label-studio"
 port="${STANCEBANK_PORT:-8080}"
+backend_port="${STANCEBANK_BACKEND_PORT:-9090}"
+backend="http://127.0.0.1:$backend_port"
 project="interview-social-credit"
 mkdir -p "$work"
 # The demo talks to its own server, whatever the shell points at.
@@ -22,7 +25,7 @@ unset LABEL_STUDIO_URL LABEL_STUDIO_API_KEY
 $sb ingest dataset/sources/interview-social-credit.txt --document-id "$project" \
     --out "$work/answers.jsonl"
 $sb segment "$work/answers.jsonl" --out "$work/claims.jsonl"
-url="$($sb server start --data-dir "$ls_dir" --port "$port")"
+url="$($sb server start --data-dir "$ls_dir" --port "$port" --allow-local-ml-backends)"
 $sb build --claims "$work/claims.jsonl" --annotations dataset/annotations \
     --answers "$work/answers.jsonl" --out "$work/dataset"
 $sb publish "$work/dataset" --repo-id stancebank/surveillance-stance \
@@ -41,6 +44,18 @@ $sb label push "$work/claims.jsonl" --project "$project" --data-dir "$ls_dir" \
 $sb evaluate "$work/model" --data "$work/dataset" --split test --out "$work/eval" \
     > "$work/eval.json"
 $sb report "$work/dataset" --predictions "$work/preds.jsonl" --out "$work/report.html" >/dev/null
+# The model in the loop: serve-model answers Label Studio's /predict and retrains every 20
+# new labels (a round of about 7 minutes here, in a low-priority process).
+up() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/health", timeout=2)' "$backend" 2>/dev/null; }
+if ! up; then
+  nohup $sb serve-model "$work/model" --port "$backend_port" --claims "$work/claims.jsonl" \
+      --answers "$work/answers.jsonl" --project "$project" --data-dir "$ls_dir" \
+      --work-dir "$work/serve-model" > "$work/serve-model.log" 2>&1 &
+  echo $! > "$work/serve-model.pid"
+  for _ in $(seq 120); do up && break; sleep 1; done
+  up || { echo "demo: serve-model did not start; see $work/serve-model.log" >&2; exit 1; }
+fi
+$sb label connect-model --project "$project" --backend "$backend" --data-dir "$ls_dir"
 scores="$(.venv/bin/python -c 'import json, sys; m = json.load(open(sys.argv[1])); print("macro-F1 %.3f, accuracy %.3f (n=%d)" % (m["macro_f1"], m["accuracy"], m["n"]))' "$work/eval.json")"
 
 cat <<TXT
@@ -54,4 +69,8 @@ report:       $work/report.html  (open it in a browser)
 Label Studio: $url  (project "$project")
 login:        e-mail and password in $ls_dir/credentials.json
 stop it with: $sb server stop --data-dir $ls_dir
+ML backend:   $backend  (serves $work/model to "$project"; log: $work/serve-model.log)
+connect it:   $sb label connect-model --project "$project" --backend $backend --data-dir $ls_dir
+              (done above; run it again for another project)
+stop it with: kill \$(cat $work/serve-model.pid)
 TXT

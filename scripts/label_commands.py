@@ -29,6 +29,7 @@ _LABEL_EXAMPLES = """examples:
       --order uncertainty                      # least certain claims first
   stancebank label pull --project seed --out dataset/annotations
   stancebank label pull --from-export project-1-at-2026.json --out dataset/annotations
+  stancebank label connect-model --project seed --backend http://127.0.0.1:9090
 
 The server is --url, else $LABEL_STUDIO_URL, else the running 'stancebank server';
 the token is $LABEL_STUDIO_API_KEY, else the server's credentials file."""
@@ -70,6 +71,13 @@ def _add_server(subparsers) -> None:
                 type=int,
                 default=DEFAULT_PORT,
                 help="port on 127.0.0.1 (a taken port is refused)",
+            )
+            action.add_argument(
+                "--allow-local-ml-backends",
+                action="store_true",
+                help="let it call ML backends and webhooks on this machine "
+                "(LABEL_STUDIO_ML_BLOCK_LOCAL_IP=false, LABEL_STUDIO_SSRF_PROTECTION_ENABLED="
+                "false; remembered in the data dir; 'label connect-model' sets it when needed)",
             )
             action.add_argument(
                 "--database",
@@ -220,9 +228,33 @@ def _add_team(actions) -> None:
     status.add_argument("--json", action="store_true", help="print the status as JSON")
     server_options(status, url=True)
 
+    from stancebank.labeling.ml_protocol import SECRET_ENV
+    from stancebank.serve_commands import label_connect_model
+
+    connect = actions.add_parser(
+        "connect-model",
+        help="connect a running 'stancebank serve-model' to a project",
+        description="Register the ML backend with the project: interactive pre-annotations "
+        "on, a prediction fetched when a task without one is opened, labels sent to the "
+        f"backend's /webhook (with the shared secret from ${SECRET_ENV}, if set). A backend "
+        "on this machine needs LABEL_STUDIO_ML_BLOCK_LOCAL_IP=false and "
+        "LABEL_STUDIO_SSRF_PROTECTION_ENABLED=false on the server: a local 'stancebank "
+        "server' is restarted with them (and keeps them); another server must be started "
+        "so. Running it again changes nothing.",
+        epilog=_LABEL_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    console_options(connect)
+    connect.set_defaults(handler=label_connect_model)
+    connect.add_argument("--project", required=True, help="project title on the server")
+    connect.add_argument("--backend", required=True, metavar="BACKEND_URL",
+                         help="the backend's URL, e.g. http://127.0.0.1:9090")  # fmt: skip
+    server_options(connect, url=True)
+
 
 def server_start(args: argparse.Namespace) -> int:
-    info = api.start_server(data_dir=args.data_dir, port=args.port, database=args.database)
+    info = api.start_server(data_dir=args.data_dir, port=args.port, database=args.database,
+                            local_ml_backends=args.allow_local_ml_backends)  # fmt: skip
     print(info.url)
     say(f"Label Studio is running at {info.url} (127.0.0.1 only)")
     say(f"login and API token: {info.credentials} (readable by you only)")

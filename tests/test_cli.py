@@ -14,6 +14,8 @@ import pytest
 
 from stancebank.cli import build_parser, main
 from stancebank.dataset.options import BuildOptions
+from stancebank.labeling.ml_protocol import DEFAULT_BACKEND_PORT
+from stancebank.labeling.retrain import DEFAULT_EVERY
 from stancebank.labeling.server import DEFAULT_PORT
 from stancebank.models.options import DEFAULT_SPLIT, PredictOptions, TrainOptions
 
@@ -67,6 +69,9 @@ def test_defaults_come_from_the_options_dataclasses():
     assert _default(("predict",), "precision") == PredictOptions.precision
     assert _default(("evaluate",), "split") == _default(("report",), "split") == DEFAULT_SPLIT
     assert _default(("server", "start"), "port") == DEFAULT_PORT
+    assert _default(("serve-model",), "port") == DEFAULT_BACKEND_PORT
+    assert _default(("serve-model",), "retrain_every") == DEFAULT_EVERY
+    assert _default(("serve-model",), "epochs") == TrainOptions.epochs
 
 
 def test_readme_quotes_the_defaults_the_code_has():

@@ -1,0 +1,270 @@
+"""serve-model without Label Studio: the protocol's requests and answers, HTTP 400/401 for
+what it cannot read or must refuse, and the retrainer's decisions (counting labels, one
+round at a time, a worse or crashed candidate never served). The whole loop with the real
+server is in tests/integration/test_ml_backend.py."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from stancebank.dataset.schema import load_schema
+from stancebank.labeling.ls_contract import prediction_for
+from stancebank.labeling.ml_protocol import (
+    ProtocolError,
+    predict_inputs,
+    webhook_event,
+)
+from stancebank.labeling.retrain import (
+    Figures,
+    LabelCount,
+    Retrainer,
+    RetrainSettings,
+    Served,
+    not_worse,
+)
+
+SCHEMA = load_schema()
+SECRET = "unit-secret"
+
+
+def _auth(password: str = SECRET) -> dict[str, str]:
+    token = base64.b64encode(f"stancebank:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ([], "the request must be a JSON object"),
+        ({}, "'tasks' must be a non-empty list"),
+        ({"tasks": []}, "'tasks' must be a non-empty list"),
+        ({"tasks": [{"id": 1}]}, "tasks[0] has no 'data' object"),
+        ({"tasks": [{"data": {"claim": "  "}}]}, "tasks[0].data has no 'claim' (or 'text') string"),
+        ({"tasks": [{"data": {"claim": "x", "question": 3}}]},
+         "tasks[0].data.question is not a string"),
+    ],
+)  # fmt: skip
+def test_malformed_predict_requests_name_what_is_wrong(body, reason):
+    with pytest.raises(ProtocolError) as error:
+        predict_inputs(body)
+    assert str(error.value) == reason
+
+
+def test_predict_inputs_read_claim_or_text_and_the_question():
+    inputs = predict_inputs({"tasks": [
+        {"id": 7, "data": {"claim": "Cameras deter theft.", "question": "Q?"}},
+        {"id": 8, "data": {"text": "Wiretaps chill speech."}},
+    ]})  # fmt: skip
+    assert [(t.task_id, t.claim, t.question) for t in inputs] == [
+        (7, "Cameras deter theft.", "Q?"), (8, "Wiretaps chill speech.", ""),
+    ]  # fmt: skip
+
+
+def test_webhook_events():
+    created = webhook_event({"action": "ANNOTATION_CREATED", "annotation": {"id": 5},
+                             "project": {"id": 2, "title": "seed"}})  # fmt: skip
+    assert (created.action, created.annotation_ids, created.project_title) == (
+        "ANNOTATION_CREATED",
+        (5,),
+        "seed",
+    )
+    bulk = webhook_event({"action": "ANNOTATIONS_CREATED", "annotations": [{"id": 1}, {"id": 2}]})
+    assert bulk.annotation_ids == (1, 2)
+    assert webhook_event({"action": "START_TRAINING"}).annotation_ids == ()
+    for bad in ({}, {"action": ""}, {"action": "ANNOTATION_UPDATED"}, "x"):
+        with pytest.raises(ProtocolError):
+            webhook_event(bad)
+
+
+@pytest.fixture(scope="module")
+def client(tiny_model):
+    from stancebank.labeling.ml_backend import ModelSlot, create_app
+    from stancebank.models.predict import load_classifier
+    from stancebank.serve_commands import predictor
+
+    classifier = load_classifier(str(tiny_model[0]), precision="auto")
+    slot = ModelSlot(*predictor(tiny_model[0]))
+    with TestClient(create_app(slot, secret=SECRET)) as test_client:
+        yield test_client, classifier
+
+
+def test_predict_answers_what_push_sends(client):
+    from stancebank.models.predict import predict_proba
+
+    test_client, classifier = client
+    claims = ["Cameras on every corner make the streets safer.", "They read our messages."]
+    tasks = [{"id": i, "data": {"claim": c, "question": ""}} for i, c in enumerate(claims)]
+    answer = test_client.post("/predict", json={"tasks": tasks}, headers=_auth())
+    assert answer.status_code == 200
+    body = answer.json()
+    probs = predict_proba(classifier, claims)
+    expected = [
+        prediction_for(SCHEMA, classifier.labels[int(row.argmax())], score=float(row.max()),
+                       model_version=classifier.version)
+        for row in probs
+    ]  # fmt: skip
+    assert body["model_version"] == classifier.version
+    for got, want in zip(body["results"], expected, strict=True):
+        assert got["result"] == want["result"] and got["model_version"] == want["model_version"]
+        assert got["score"] == pytest.approx(want["score"], abs=1e-5)
+    from stancebank.labeling.ls_contract import label_config
+
+    setup = test_client.post("/setup", json={"project": "1.1", "schema": label_config(SCHEMA)},
+                             headers=_auth())  # fmt: skip
+    assert setup.json() == {"model_version": classifier.version}
+    other = test_client.post("/setup", json={"project": "1.1", "schema": "<View/>"},
+                             headers=_auth())  # fmt: skip
+    assert other.status_code == 400 and "made by 'stancebank label push'" in other.json()["error"]
+    assert test_client.get("/health").json()["status"] == "UP"
+
+
+def test_bad_requests_get_400_and_wrong_secrets_401(client):
+    test_client, _ = client
+    not_json = test_client.post("/predict", content=b"{nope", headers=_auth())
+    assert not_json.status_code == 400 and not_json.json()["error"].startswith(
+        "the body is not JSON"
+    )
+    assert "\n" not in not_json.json()["error"]
+    empty = test_client.post("/predict", json={"tasks": []}, headers=_auth())
+    assert (empty.status_code, empty.json()) == (400, {"error": "'tasks' must be a non-empty list"})
+    for headers in ({}, _auth("wrong"), {"Authorization": "Basic !!!"},
+                    {"Authorization": f"Bearer {SECRET}"}):  # fmt: skip
+        assert test_client.post("/predict", json={"tasks": []}, headers=headers).status_code == 401
+    hook = test_client.post("/webhook", json={"action": "ANNOTATION_CREATED",
+                            "annotation": {"id": 1}}, headers=_auth())  # fmt: skip
+    assert hook.status_code == 200 and hook.json()["status"].startswith(
+        "ignored: retraining is off"
+    )
+
+
+def test_label_count_and_the_swap_rule():
+    count = LabelCount(3)
+    count.add([1, 2])
+    count.add([2])  # an update of a label already counted
+    assert not count.due()
+    count.add([3])
+    assert count.due() and count.take() == 3 and not count.due()
+    with pytest.raises(ValueError):
+        LabelCount(0)
+    assert not_worse(Figures(0.5, 0.7), Figures(0.5, 0.71))
+    assert not not_worse(Figures(0.5, 0.7), Figures(0.6, 0.69))  # worse out of domain
+    assert not_worse(Figures(None, 0.7), Figures(0.1, 0.7))  # only figures both have
+    assert not not_worse(Figures(None, None), Figures(0.9, None))  # nothing to compare
+
+
+def _fake_job(tmp_path: Path, body: str) -> list[str]:
+    """A round's command: a small script in place of pull + build + train."""
+    script = tmp_path / "job.py"
+    script.write_text(
+        "import json, sys, time, pathlib\n"
+        "spec = json.loads(pathlib.Path(sys.argv[1]).read_text())\n"
+        "pathlib.Path(spec['candidate']).mkdir(parents=True)\n" + body
+    )
+    return [sys.executable, str(script)]
+
+
+def _retrainer(tmp_path, job, every=2):
+    swaps = []
+    model = tmp_path / "served"
+    model.mkdir(parents=True)
+    settings = RetrainSettings(claims=tmp_path / "claims.jsonl", work_dir=tmp_path / "work",
+                               every=every, options={"base_model": "all-MiniLM-L6-v2"})  # fmt: skip
+    retrainer = Retrainer(settings, Served(model, "v0"), load=lambda folder: f"loaded {folder}",
+                          swap=lambda loaded, version: swaps.append(version), job=job)  # fmt: skip
+    return retrainer, swaps
+
+
+def _label(retrainer, *ids, project="seed"):
+    from stancebank.labeling.ml_protocol import Event
+
+    return retrainer.on_event(Event("ANNOTATION_CREATED", ids, 1, project))
+
+
+def _result(test: float, ood: float, version: str = "v1") -> str:
+    return (
+        "pathlib.Path(spec['result']).write_text(json.dumps({'claims': 4, 'version_before': "
+        f"'v0', 'version': '{version}', 'before': {{'test': 0.5, 'ood': 0.5}}, "
+        f"'after': {{'test': {test}, 'ood': {ood}}}}}))\n"
+    )
+
+
+def test_a_worse_candidate_is_dropped_and_a_better_one_swapped_in(tmp_path):
+    retrainer, swaps = _retrainer(tmp_path, _fake_job(tmp_path, _result(0.6, 0.4)))
+    assert _label(retrainer, 1).startswith("counted: 1 of 2")
+    assert _label(retrainer, 2) == "retraining (round 1)"
+    retrainer.wait(60)
+    assert swaps == [] and retrainer.history[-1]["accepted"] is False
+    assert not (tmp_path / "work" / "models" / "round-1").exists()  # the candidate is gone
+    assert retrainer.served.version == "v0"
+
+    better, swaps = _retrainer(tmp_path / "b", _fake_job(tmp_path, _result(0.6, 0.6, "v2")))
+    _label(better, 1, 2)
+    better.wait(60)
+    assert swaps == ["v2"] and better.served.version == "v2"
+    assert better.served.model_dir == tmp_path / "b" / "work" / "models" / "round-1"
+
+
+def test_one_round_at_a_time_and_labels_during_a_round_start_the_next(tmp_path):
+    job = _fake_job(tmp_path, "time.sleep(2)\n" + _result(0.6, 0.6))
+    retrainer, swaps = _retrainer(tmp_path, job)
+    assert _label(retrainer, 1, 2) == "retraining (round 1)"
+    assert _label(retrainer, 3, 4).startswith("counted: a round is running")
+    assert _label(retrainer, 5, project="other").startswith("ignored")
+    deadline = time.monotonic() + 60
+    while len(retrainer.history) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    retrainer.wait(60)
+    assert [r["round"] for r in retrainer.history] == [1, 2]
+    assert len(swaps) == 2
+
+
+def test_a_crashed_round_leaves_serving_untouched(tmp_path):
+    """The real round, with Label Studio unreachable: the pull fails, the process exits
+    non-zero, nothing is swapped."""
+    from stancebank.labeling.server import free_port
+    from stancebank.serve_commands import ROUND
+
+    retrainer, swaps = _retrainer(tmp_path, ROUND)
+    retrainer.settings.environment = {"LABEL_STUDIO_URL": f"http://127.0.0.1:{free_port()}",
+                                      "LABEL_STUDIO_API_KEY": "x"}  # fmt: skip
+    _label(retrainer, 1, 2)
+    retrainer.wait(120)
+    record = retrainer.history[-1]
+    assert record["status"] != 0 and record["accepted"] is False and swaps == []
+    log = (tmp_path / "work" / "round-1.log").read_text()
+    assert "x" not in json.loads((tmp_path / "work" / "round-1.spec.json").read_text()).values()
+    assert "Label Studio" in log
+
+
+def test_start_training_starts_a_round_and_predict_answers_during_it(tmp_path, tiny_model):
+    """The "Start training" event needs no label count; while the round runs, /predict
+    keeps answering with the served model, and the next request after the swap has the
+    new version."""
+    from stancebank.labeling.ml_backend import ModelSlot, create_app
+    from stancebank.serve_commands import predictor
+
+    predict, version = predictor(tiny_model[0])
+    slot = ModelSlot(predict, version)
+    job = _fake_job(tmp_path, "time.sleep(3)\n" + _result(0.6, 0.6, "v-new"))
+    settings = RetrainSettings(claims=tmp_path / "claims.jsonl", work_dir=tmp_path / "work",
+                               every=20)  # fmt: skip
+    retrainer = Retrainer(settings, Served(tiny_model[0], version), load=lambda folder: predict,
+                          swap=slot.swap, job=job)  # fmt: skip
+    tasks = {"tasks": [{"data": {"claim": "Cameras deter theft."}}]}
+    with TestClient(create_app(slot, retrainer=retrainer)) as test_client:
+        started = test_client.post("/webhook", json={"action": "START_TRAINING",
+                                   "project": {"id": 1, "title": "seed"}})  # fmt: skip
+        assert started.json() == {"status": "retraining (round 1)"}
+        assert retrainer.training
+        during = test_client.post("/predict", json=tasks)
+        assert during.status_code == 200 and during.json()["model_version"] == version
+        retrainer.wait(60)
+        after = test_client.post("/predict", json=tasks)
+        assert after.json()["model_version"] == "v-new"
