@@ -438,10 +438,45 @@ def status(
     )
     client, server_url = _client(url, data_dir)
     with _server_errors(server_url, "status"):
-        found, tasks, emails = _annotated_tasks(client, project)
-        total = ls.task_count(client, found.id)
-    records, _ = _records(tasks, schema, pseudonyms, emails, f"project '{project}'")
-    return team_status(project, total, records, stances, adjudicated=adjudicated)
+        found = ls.find_project(client, project)
+        if found is None:
+            raise InputError(project, "no such project on the server")
+        emails = ls.user_emails(client)
+        tasks = _status_tasks(client, server_url, found.id, schema.stance_name)
+    records, _ = _records(tasks.tasks.values(), schema, pseudonyms, emails,
+                          f"project '{project}'")  # fmt: skip
+    return team_status(project, tasks.total, records, stances, adjudicated=adjudicated)
+
+
+@dataclass(frozen=True)
+class _StatusTasks:
+    tasks: dict
+    total: int
+    incremental: bool
+
+
+def _status_tasks(client, server_url: str, project_id: int, stance_name: str) -> _StatusTasks:
+    """The project's annotated tasks: the remembered ones updated with those changed since
+    the last status when the counts then agree with the server's, else all of them read
+    again (:mod:`stancebank.labeling.status_cache`)."""
+    from stancebank.labeling import client as ls
+    from stancebank.labeling import status_cache
+
+    counts = ls.project_counts(client, project_id)
+    path = status_cache.cache_path(server_url, project_id, counts.created_at)
+    remembered = status_cache.load(path)
+    current = None
+    if remembered is not None and (since := remembered.since()) is not None:
+        changed = ls.tasks_updated_since(client, project_id, since)
+        merged = remembered.merge(changed, stance_name)
+        if merged.counts() == (counts.annotations, counts.cancelled):
+            current = merged
+    incremental = current is not None
+    if current is None:
+        exported = ls.export_annotated(client, project_id)
+        current = status_cache.Remembered({}).merge(exported, stance_name)
+    status_cache.save(path, current.at(counts.server_time))
+    return _StatusTasks(current.tasks, counts.tasks, incremental)
 
 
 @dataclass(frozen=True)

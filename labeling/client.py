@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -301,8 +302,50 @@ def set_overlap(client: LabelStudio, project_id: int, overlap: int) -> None:
         raise api_error(error, "the server") from None
 
 
-def task_count(client: LabelStudio, project_id: int) -> int:
+@dataclass(frozen=True)
+class ProjectCounts:
+    tasks: int
+    annotations: int
+    """Not cancelled."""
+    cancelled: int
+    created_at: str
+    server_time: datetime | None
+    """When the server answered (its ``Date`` header, to the second, UTC)."""
+
+
+def project_counts(client: LabelStudio, project_id: int) -> ProjectCounts:
+    from email.utils import parsedate_to_datetime
+
     try:
-        return client.projects.get(id=project_id).task_number or 0
+        answer = client.projects.with_raw_response.get(id=project_id)
+    except ApiError as error:
+        raise api_error(error, "the server") from None
+    project = answer.data
+    try:
+        server_time = parsedate_to_datetime(answer.headers.get("date", ""))
+    except (TypeError, ValueError):
+        server_time = None
+    return ProjectCounts(
+        tasks=project.task_number or 0,
+        annotations=project.total_annotations_number or 0,
+        cancelled=project.skipped_annotations_number or 0,
+        created_at=str(project.created_at),
+        server_time=server_time,
+    )
+
+
+def tasks_updated_since(
+    client: LabelStudio, project_id: int, since: str, *, page_size: int = 100
+) -> list[dict[str, Any]]:
+    """Every task of the project whose ``updated_at`` is later than ``since`` (the data
+    manager's datetime format), with its annotations."""
+    query = {"filters": {"conjunction": "and", "items": [{
+        "filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime",
+        "value": since,
+    }]}}  # fmt: skip
+    try:
+        pager = client.tasks.list(project=project_id, query=json.dumps(query), fields="all",
+                                  page_size=page_size)  # fmt: skip
+        return [task.model_dump() if hasattr(task, "model_dump") else dict(task) for task in pager]
     except ApiError as error:
         raise api_error(error, "the server") from None

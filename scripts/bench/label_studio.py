@@ -4,8 +4,11 @@ Usage:
     .venv/bin/python scripts/bench/label_studio.py [--claims 10000]
 
 Starts its own server (temp data dir, free port), times ``stancebank label push`` of N
-new claims, the re-push of the same N, and ``label pull`` of N annotations (imported
-with their tasks into a second project), each as a whole command, then stops the server.
+new claims, the re-push of the same N, ``label pull`` of the annotations (imported with
+their tasks into a second project: one annotator on every task, a second on every other),
+``label status`` with nothing remembered, and ``label status`` again after a third
+annotator's 100 new annotations (20 of them changed, 5 deleted), each as a whole command,
+then stops the server.
 """
 
 from __future__ import annotations
@@ -91,11 +94,27 @@ def main() -> None:
             pull = timed(env, "label", "pull", "--project", "bench-pull", "--out", str(out))
             lines = sum(1 for _ in next(out.glob("snapshot-*.jsonl")).open())
             print(f"pull    {lines} annotations        {pull:6.1f} s")
+            env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # nothing remembered yet
             status = timed(env, "label", "status", "--project", "bench-pull")
             print(f"status  {args.claims} tasks, {lines} annotations {status:6.1f} s")
+            # a few minutes of a team's work: 100 new annotations, 20 changed, 5 deleted
+            third = client.users.create(username="third@bench.local", email="third@bench.local")
+            ids = sorted(t.id for t in client.tasks.list(project=project.id, include="id",
+                                                         page_size=1000))  # fmt: skip
+            mine = [client.annotations.create(id=task_id, completed_by=third.id,
+                                              result=annotation_result(schema, "harm"))
+                    for task_id in ids[:100]]  # fmt: skip
+            for annotation in mine[:20]:
+                client.annotations.update(id=annotation.id,
+                                          result=annotation_result(schema, "benefit"))  # fmt: skip
+            for annotation in mine[20:25]:
+                client.annotations.delete(id=annotation.id)
+            again = timed(env, "label", "status", "--project", "bench-pull")
+            print(f"status  again after 125 changes       {again:6.1f} s")
         finally:
             server.stop(data_dir)
-    print(json.dumps({"push_s": push, "repush_s": repush, "pull_s": pull, "status_s": status}))
+    print(json.dumps({"push_s": push, "repush_s": repush, "pull_s": pull, "status_s": status,
+                      "status_again_s": again}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -345,3 +345,44 @@ def server_free_port() -> int:
     from stancebank.labeling import server
 
     return server.free_port()
+
+
+def test_status_reads_only_what_changed_and_agrees_with_a_full_read(
+    label_studio, seed_claims_file, project_title, tmp_path
+):
+    """A second status reads the tasks changed since the first (no new export on the
+    server) and reports exactly what a status with nothing remembered reports, after
+    annotations were created, updated and deleted."""
+    assert label_studio.cli("label", "push", str(seed_claims_file), "--project",
+                            project_title).returncode == 0  # fmt: skip
+    sdk = label_studio.sdk()
+    project = _project(sdk, project_title)
+    tasks = sorted(sdk.tasks.list(project=project.id, page_size=500), key=lambda t: t.id)
+    suffix = re.sub(r"\W", "", project_title)[-12:].lower()
+    users = [sdk.users.create(email=f"{n}.{suffix}@example.org", username=f"{n}{suffix}")
+             for n in ("erin", "frank")]  # fmt: skip
+    made = [sdk.annotations.create(id=t.id, result=annotation_result(SCHEMA, "harm"),
+                                   completed_by=users[0].id) for t in tasks[:8]]  # fmt: skip
+    for task in tasks[:4]:
+        sdk.annotations.create(id=task.id, result=annotation_result(SCHEMA, "harm"),
+                               completed_by=users[1].id)  # fmt: skip
+
+    def status(cache: str) -> tuple[dict, int]:
+        result = label_studio.cli("label", "status", "--project", project_title, "--json",
+                                  env={"XDG_CACHE_HOME": str(tmp_path / cache)})  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout), len(sdk.projects.exports.list(project.id))
+
+    first, exports = status("remembering")
+    assert first["done"] == 8 and first["disagreements"] == 0
+    sdk.annotations.update(id=made[0].id, result=annotation_result(SCHEMA, "benefit"))
+    sdk.annotations.delete(id=made[7].id)
+    for task in tasks[4:6]:
+        sdk.annotations.create(id=task.id, result=annotation_result(SCHEMA, "benefit"),
+                               completed_by=users[1].id)  # fmt: skip
+    second, exports_after = status("remembering")
+    assert exports_after == exports  # only the changed tasks were read
+    fresh, exports_fresh = status("fresh")
+    assert exports_fresh == exports + 1  # nothing remembered: a full export
+    assert second == fresh
+    assert second["done"] == 7 and second["overlapping"] == 6 and second["disagreements"] == 3
