@@ -91,6 +91,10 @@ def serve_model(args: argparse.Namespace) -> int:
         raise ServerError(f"port {args.port} on {args.host} is taken; choose another with --port",
                           exit_status=2)  # fmt: skip
     model_dir = Path(args.model)
+    if not model_dir.is_dir():
+        raise InputError(model_dir, "is not a model folder (written by 'stancebank train')")
+    if args.retrain_every < 1:
+        raise InputError("--retrain-every", f"{args.retrain_every}: at least 1 new label")
     retrain = None
     if args.claims:
         retrain = _retrain_settings(args, model_dir, asdict(recipe_from(args)),
@@ -156,17 +160,14 @@ def _retrain_settings(args, model_dir: Path, options, ood) -> object:
         raise InputError(args.answers, "no such answers file")
     connection = ls.resolve_connection(args.url, resolve_data_dir(args.data_dir))
     work = Path(args.work_dir) if args.work_dir else model_dir.with_name(model_dir.name + ".serve")
-    try:
-        return RetrainSettings(
-            claims=claims.resolve(), work_dir=work.resolve(),
-            answers=Path(args.answers).resolve() if args.answers else None,
-            every=args.retrain_every, options=options,
-            ood_data=Path(ood).resolve() if ood else None, project=args.project,
-            environment={"LABEL_STUDIO_URL": connection.url,
-                         "LABEL_STUDIO_API_KEY": connection.token},
-        )  # fmt: skip
-    except ValueError as error:
-        raise InputError("--retrain-every", str(error)) from None
+    return RetrainSettings(
+        claims=claims.resolve(), work_dir=work.resolve(),
+        answers=Path(args.answers).resolve() if args.answers else None,
+        every=args.retrain_every, options=options,
+        ood_data=Path(ood).resolve() if ood else None, project=args.project,
+        environment={"LABEL_STUDIO_URL": connection.url,
+                     "LABEL_STUDIO_API_KEY": connection.token},
+    )  # fmt: skip
 
 
 def label_connect_model(args: argparse.Namespace) -> int:

@@ -268,3 +268,31 @@ def test_start_training_starts_a_round_and_predict_answers_during_it(tmp_path, t
         retrainer.wait(60)
         after = test_client.post("/predict", json=tasks)
         assert after.json()["model_version"] == "v-new"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "status", "says"),
+    [
+        (["serve-model", "no-such-model"], {}, 2, "no-such-model: is not a model folder"),
+        (["serve-model", "MODEL", "--retrain-every", "0"], {}, 2, "--retrain-every: 0"),
+        (["serve-model", "MODEL", "--host", "0.0.0.0"], {}, 2, "needs a shared secret"),
+        (["serve-model", "MODEL", "--port", "70000"], {}, 2, "70000 is not a port"),
+        (["serve-model", "MODEL", "--answers", "a.jsonl"], {}, 2, "--claims: retraining needs"),
+        (["label", "connect-model", "--project", "p", "--backend", "ftp://x"], {}, 2,
+         "ftp://x: the backend is an http:// or https:// URL"),
+        (["label", "connect-model", "--project", "p", "--backend", "http://127.0.0.1:PORT"], {},
+         1, "no ML backend answers at http://127.0.0.1:PORT/health"),
+    ],
+)  # fmt: skip
+def test_serve_and_connect_refuse_bad_input_with_one_line(
+    args, env, status, says, tiny_model, capsys, monkeypatch
+):
+    from stancebank.cli import main
+    from stancebank.labeling.server import free_port
+
+    port = str(free_port())
+    args = [str(tiny_model[0]) if a == "MODEL" else a.replace("PORT", port) for a in args]
+    monkeypatch.delenv("STANCEBANK_BACKEND_SECRET", raising=False)
+    assert main(args) == status
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and says.replace("PORT", port) in err, err
