@@ -80,14 +80,25 @@ def _client(url: str | None, data_dir: PathLike | None):
     return ls.connect(connection), connection.url
 
 
-def _annotated_tasks(client, project: str):
-    """The project, its annotated tasks (export format) and ``{user id: e-mail}``."""
+def _annotated_tasks(client, project: str, *, remember: tuple[str, str] | None = None):
+    """The project, its annotated tasks (export format) and ``{user id: e-mail}``. With
+    ``remember`` (the server's URL, the stance control's name) the tasks are also
+    remembered for the next ``label status``, which then reads only what changed since
+    (:mod:`stancebank.labeling.status_cache`)."""
     from stancebank.labeling import client as ls
+    from stancebank.labeling import status_cache
 
     found = ls.find_project(client, project)
     if found is None:
         raise InputError(project, "no such project on the server")
-    return found, ls.export_annotated(client, found.id), ls.user_emails(client)
+    counts = ls.project_counts(client, found.id) if remember else None
+    tasks = ls.export_annotated(client, found.id)
+    if remember and counts is not None:
+        server_url, stance_name = remember
+        remembered = status_cache.Remembered({}).merge(tasks, stance_name)
+        path = status_cache.cache_path(server_url, found.id, counts.created_at)
+        status_cache.save(path, remembered.at(counts.server_time))
+    return found, tasks, ls.user_emails(client)
 
 
 def _records(tasks, schema, pseudonyms, emails, source: str):
@@ -234,7 +245,9 @@ def pull(
     else:
         client, server_url = _client(url, data_dir)
         with _server_errors(server_url, "pull"):
-            _, tasks, emails = _annotated_tasks(client, project)
+            _, tasks, emails = _annotated_tasks(
+                client, project, remember=(server_url, schema.stance_name)
+            )
             source = f"project '{project}'"
     records, skipped = _records(tasks, schema, pseudonyms, emails, source)
     adjudicated = None

@@ -386,3 +386,15 @@ def test_status_reads_only_what_changed_and_agrees_with_a_full_read(
     assert exports_fresh == exports + 1  # nothing remembered: a full export
     assert second == fresh
     assert second["done"] == 7 and second["overlapping"] == 6 and second["disagreements"] == 3
+
+    # a pull remembers what it read: the status after it reads only the changes
+    pulled = label_studio.cli("label", "pull", "--project", project_title, "--out",
+                              str(tmp_path / "annotations"),
+                              env={"XDG_CACHE_HOME": str(tmp_path / "pulled")})  # fmt: skip
+    assert pulled.returncode == 0, pulled.stderr
+    sdk.annotations.create(id=tasks[6].id, result=annotation_result(SCHEMA, "benefit"),
+                           completed_by=users[1].id)  # fmt: skip
+    exports_pulled = len(sdk.projects.exports.list(project.id))
+    after_pull, exports_now = status("pulled")
+    assert exports_now == exports_pulled and after_pull["disagreements"] == 4
+    assert after_pull == status("fresh again")[0]
