@@ -67,17 +67,26 @@ def test_annotators_add_creates_accounts_that_log_in_and_sets_the_overlap(
     assert set(emails) <= set(listed.stdout.split())
 
 
+def _pushed_with_annotators(label_studio, claims_file, title: str, names: tuple[str, ...]):
+    """The seed claims pushed to a new project, its tasks in order, and one new account
+    per name (addresses unique to the project)."""
+    assert label_studio.cli("label", "push", str(claims_file), "--project",
+                            title).returncode == 0  # fmt: skip
+    sdk = label_studio.sdk()
+    project = _project(sdk, title)
+    tasks = sorted(sdk.tasks.list(project=project.id, page_size=500), key=lambda t: t.id)
+    suffix = re.sub(r"\W", "", title)[-12:].lower()
+    users = [sdk.users.create(email=f"{n}.{suffix}@example.org", username=f"{n}{suffix}")
+             for n in names]  # fmt: skip
+    return sdk, project, tasks, users
+
+
 def test_status_counts_what_the_annotators_did(
     label_studio, seed_claims_file, project_title, tmp_path
 ):
-    assert label_studio.cli("label", "push", str(seed_claims_file), "--project",
-                            project_title).returncode == 0  # fmt: skip
-    sdk = label_studio.sdk()
-    project = _project(sdk, project_title)
-    tasks = sorted(sdk.tasks.list(project=project.id, page_size=500), key=lambda t: t.id)
-    suffix = re.sub(r"\W", "", project_title)[-12:].lower()
-    users = [sdk.users.create(email=f"{n}.{suffix}@example.org", username=f"{n}{suffix}")
-             for n in ("carol", "dave")]  # fmt: skip
+    sdk, project, tasks, users = _pushed_with_annotators(
+        label_studio, seed_claims_file, project_title, ("carol", "dave")
+    )
     # carol labels 6 tasks; dave the first 4 of them: agrees on 3, disagrees on 1
     for task in tasks[:6]:
         sdk.annotations.create(id=task.id, result=annotation_result(SCHEMA, "harm"),
@@ -353,14 +362,9 @@ def test_status_reads_only_what_changed_and_agrees_with_a_full_read(
     """A second status reads the tasks changed since the first (no new export on the
     server) and reports exactly what a status with nothing remembered reports, after
     annotations were created, updated and deleted."""
-    assert label_studio.cli("label", "push", str(seed_claims_file), "--project",
-                            project_title).returncode == 0  # fmt: skip
-    sdk = label_studio.sdk()
-    project = _project(sdk, project_title)
-    tasks = sorted(sdk.tasks.list(project=project.id, page_size=500), key=lambda t: t.id)
-    suffix = re.sub(r"\W", "", project_title)[-12:].lower()
-    users = [sdk.users.create(email=f"{n}.{suffix}@example.org", username=f"{n}{suffix}")
-             for n in ("erin", "frank")]  # fmt: skip
+    sdk, project, tasks, users = _pushed_with_annotators(
+        label_studio, seed_claims_file, project_title, ("erin", "frank")
+    )
     made = [sdk.annotations.create(id=t.id, result=annotation_result(SCHEMA, "harm"),
                                    completed_by=users[0].id) for t in tasks[:8]]  # fmt: skip
     for task in tasks[:4]:
