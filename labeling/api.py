@@ -138,8 +138,7 @@ def _push_lock(url: str, title: str):
 
     from filelock import FileLock
 
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stancebank"
-    locks = base / "locks"
+    locks = server.cache_dir() / "locks"
     locks.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = hashlib.sha256(f"{url}\0{title}".encode()).hexdigest()[:24]
     return FileLock(locks / f"push-{key}.lock")
@@ -455,23 +454,16 @@ def status(
         if found is None:
             raise InputError(project, "no such project on the server")
         emails = ls.user_emails(client)
-        tasks = _status_tasks(client, server_url, found.id, schema.stance_name)
-    records, _ = _records(tasks.tasks.values(), schema, pseudonyms, emails,
-                          f"project '{project}'")  # fmt: skip
-    return team_status(project, tasks.total, records, stances, adjudicated=adjudicated)
+        tasks, total = _status_tasks(client, server_url, found.id, schema.stance_name)
+    records, _ = _records(tasks.values(), schema, pseudonyms, emails, f"project '{project}'")
+    return team_status(project, total, records, stances, adjudicated=adjudicated)
 
 
-@dataclass(frozen=True)
-class _StatusTasks:
-    tasks: dict
-    total: int
-    incremental: bool
-
-
-def _status_tasks(client, server_url: str, project_id: int, stance_name: str) -> _StatusTasks:
+def _status_tasks(client, server_url: str, project_id: int, stance_name: str):
     """The project's annotated tasks: the remembered ones updated with those changed since
     the last status when the counts then agree with the server's, else all of them read
-    again (:mod:`stancebank.labeling.status_cache`)."""
+    again (:mod:`stancebank.labeling.status_cache`). Returns them by task id, and the
+    project's task count."""
     from stancebank.labeling import client as ls
     from stancebank.labeling import status_cache
 
@@ -484,12 +476,11 @@ def _status_tasks(client, server_url: str, project_id: int, stance_name: str) ->
         merged = remembered.merge(changed, stance_name)
         if merged.counts() == (counts.annotations, counts.cancelled):
             current = merged
-    incremental = current is not None
     if current is None:
         exported = ls.export_annotated(client, project_id)
         current = status_cache.Remembered({}).merge(exported, stance_name)
     status_cache.save(path, current.at(counts.server_time))
-    return _StatusTasks(current.tasks, counts.tasks, incremental)
+    return current.tasks, counts.tasks
 
 
 @dataclass(frozen=True)
@@ -525,6 +516,7 @@ def connect_model(
     from label_studio_sdk.core.api_error import ApiError
 
     from stancebank.labeling import client as ls
+    from stancebank.labeling.ml_protocol import SECRET_USER
 
     parts = urlsplit(backend)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -543,7 +535,7 @@ def connect_model(
     if local and server.running_url(folder) == connection.url:
         restarted = server.allow_local_ml_backends(folder)
     client = ls.connect(connection)
-    auth = {"auth_method": "BASIC_AUTH", "basic_auth_user": "stancebank",
+    auth = {"auth_method": "BASIC_AUTH", "basic_auth_user": SECRET_USER,
             "basic_auth_pass": secret} if secret else {"auth_method": "NONE"}  # fmt: skip
     with _server_errors(connection.url, "connect-model"):
         found = ls.find_project(client, project)
@@ -569,7 +561,7 @@ def connect_model(
                 f"(HTTP {error.status_code} {text}){hint}"
             ) from None
         hook_url = f"{backend}/webhook"
-        headers = {"Authorization": "Basic " + _basic("stancebank", secret)} if secret else {}
+        headers = {"Authorization": "Basic " + _basic(SECRET_USER, secret)} if secret else {}
         for hook in client.webhooks.list(project=str(found.id)):
             if hook.url == hook_url:
                 client.webhooks.update(id=hook.id, url=hook_url, headers=headers,

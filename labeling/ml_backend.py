@@ -46,8 +46,6 @@ from stancebank.labeling.retrain import Retrainer
 
 log = logging.getLogger("stancebank.serve")
 
-SECRET_USER = "stancebank"
-"""The Basic-auth user name ``connect-model`` registers (any name is accepted)."""
 MAX_BODY = 64 * 1024 * 1024
 
 

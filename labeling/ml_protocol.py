@@ -21,6 +21,8 @@ DEFAULT_BACKEND_PORT = 9090
 SECRET_ENV = "STANCEBANK_BACKEND_SECRET"
 """Where ``serve-model`` and ``label connect-model`` read the shared secret (an
 environment variable keeps it out of the process list and the shell history)."""
+SECRET_USER = "stancebank"
+"""The Basic-auth user name ``connect-model`` registers (any name is accepted)."""
 MAX_TASKS = 10_000
 """Most tasks one ``/predict`` request may carry (Label Studio sends a page, or every
 task of a 'Retrieve predictions' action)."""

@@ -67,11 +67,16 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
     return Path(env) if env else default_data_dir()
 
 
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/stancebank`` (default ``~/.cache/stancebank``): the Label Studio
+    environment, push locks, what ``label status`` remembers."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stancebank"
+
+
 def default_venv() -> Path:
     if env := os.environ.get("STANCEBANK_LS_VENV"):
         return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "stancebank" / f"label-studio-{LABEL_STUDIO_VERSION}"
+    return cache_dir() / f"label-studio-{LABEL_STUDIO_VERSION}"
 
 
 def ensure_installed(venv: Path | None = None) -> Path:

@@ -35,9 +35,10 @@ DM_DATETIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 def cache_path(url: str, project_id: int, created_at: str) -> Path:
     """One file per server, project and project creation (a re-created project with the
     same id starts afresh)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stancebank"
+    from stancebank.labeling.server import cache_dir
+
     key = hashlib.sha256(f"{url}\0{project_id}\0{created_at}".encode()).hexdigest()[:24]
-    return base / "status" / f"{key}.json"
+    return cache_dir() / "status" / f"{key}.json"
 
 
 def trim(task: Mapping[str, Any], stance_name: str) -> dict[str, Any]:
