@@ -44,7 +44,7 @@ def train(
     test split, put reference baselines beside it, and write the model folder.
 
     Args:
-        options: base model, epochs, seed, extras (defaults: :class:`TrainOptions`).
+        options: recipe, base model, seed, extras (defaults: :class:`TrainOptions`).
         cv: also run grouped cross-validation on the release (the recipe's own, for the
             frozen-encoder recipe, and the baselines').
         ood_data: a labelled CSV / JSONL nobody trained on (e.g. the out-of-domain dev set)

@@ -42,6 +42,26 @@ def _hub_id(base_model: str) -> str | None:
 
 
 def _recipe(training: dict, metrics: dict) -> str:
+    if training.get("recipe") == "sentence-head":
+        temperature = training.get("temperature")
+        calibrated = (
+            f" Its logits are divided by a temperature of {temperature:.3f} (folded into the "
+            f"output layer), fitted on out-of-fold logits over the "
+            f"{training.get('calibration_items', 0)} training items in five folds grouped by "
+            "answer and by the question a team-written example answers, never on evaluation "
+            "data."
+            if temperature
+            else ""
+        )
+        return (
+            "The encoder is frozen and read as it was trained: its token states mean-pooled "
+            "and L2-normalised. The output layer is a class-balanced logistic regression "
+            f"(scikit-learn, C = {training['head_c']:g}) fitted on those embeddings, seed "
+            f"{training['seed']}.{calibrated} Plain transformers loads the folder with "
+            "`trust_remote_code=True` (the architecture is `pooled.py` in the folder, which "
+            "imports only torch and transformers), or after "
+            "`stancebank.models.pooled.register()`."
+        )
     if training["epochs_run"] == 0:
         temperature = training.get("temperature")
         calibrated = (
@@ -100,9 +120,14 @@ def _three_figures(metrics: dict) -> str:
     return "\n".join(rows)
 
 
+def _remote_code(training: dict) -> str:
+    """The sentence head's architecture is the folder's ``pooled.py``, not transformers'."""
+    return ", trust_remote_code=True" if training.get("recipe") == "sentence-head" else ""
+
+
 def model_card(metrics: dict, *, dataset_name: str, base_model: str) -> str:
     base = describe_base_model(base_model)
-    test = metrics["test"]
+    test, training = metrics["test"], metrics["training"]
     data = ModelCardData(
         language="en",
         license="apache-2.0",
@@ -124,7 +149,6 @@ def model_card(metrics: dict, *, dataset_name: str, base_model: str) -> str:
             for metric, name, key in _METRICS
         ],
     )
-    training = metrics["training"]
     extras = ", ".join(f"{k}: {v}" for k, v in training["extra_examples"].items()) or "none"
     names = metrics["labels"]
     labels = ", ".join(f"`{n}`" for n in names[:-1]) + f" or `{names[-1]}`"
@@ -137,7 +161,7 @@ hash of the weights and the label map; predictions and Label Studio pre-annotati
 
 ```python
 from transformers import pipeline
-classify = pipeline("text-classification", model="PATH/TO/THIS/FOLDER")
+classify = pipeline("text-classification", model="PATH/TO/THIS/FOLDER"{_remote_code(training)})
 classify("Cameras on every corner make me afraid to protest.")
 ```
 

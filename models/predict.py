@@ -81,7 +81,9 @@ def load_classifier(
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from stancebank.models.locate import locate_model
+    from stancebank.models.pooled import register
 
+    register()  # the sentence head's architecture, without running code from the folder
     model_path = locate_model(model_path)
     torch.set_num_threads(os.cpu_count() or 1)
     tokenizer = AutoTokenizer.from_pretrained(model_path)

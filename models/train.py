@@ -1,7 +1,10 @@
-"""Fine-tune a sequence-classification model on the stance dataset (transformers.Trainer).
+"""Train a stance model: the default sentence head (:mod:`models.sentence_head`), or
+fine-tuning of a sequence-classification model (transformers.Trainer).
 
-The input is the claim text alone, so the saved folder works on any labelled claims and
-with ``pipeline("text-classification", model=MODEL_DIR)`` as it is. Small data is helped
+The input is the claim text alone (unless ``question_pair``), so the saved folder works on
+any labelled claims and with ``pipeline("text-classification", model=MODEL_DIR)`` (the
+sentence head's folder with ``trust_remote_code=True``, or after
+``stancebank.models.pooled.register()``). Small data is helped
 by two honest extras, both on by default and kept out of the published dataset: the label
 definitions from the schema as one example each, and the team-written examples in
 ``models/examples/team_examples.jsonl`` (marked ``source: team-written``).
@@ -19,7 +22,7 @@ from pathlib import Path
 from stancebank.dataset.jsonl import read_jsonl
 from stancebank.dataset.schema import label_names
 from stancebank.models.data import Examples
-from stancebank.models.options import TEAM_EXAMPLES, TrainOptions
+from stancebank.models.options import RECIPES, TEAM_EXAMPLES, TrainOptions
 
 __all__ = ["TEAM_EXAMPLES", "TrainOptions", "fine_tune", "training_examples"]
 
@@ -67,11 +70,25 @@ def fine_tune(
     questions: Sequence[str] = (),
     progress: bool = True,
 ) -> dict:
-    """Train and save the model to ``out_dir``: with ``options.epochs == 0`` only the head on
+    """Train and save the model to ``out_dir``: the sentence head (``options.recipe``, see
+    :mod:`models.sentence_head`); or, fine-tuning, with ``options.epochs == 0`` only the head on
     the frozen encoder (temperature-scaled by grouped cross-validation over the first
     ``len(groups)`` items, the rest being extras that are always trained on), else a
     linear-probe warm start and full fine-tuning that keeps the best epoch when the
     validation split is big enough."""
+    if options.recipe == "sentence-head":
+        from stancebank.models.sentence_head import train_sentence_head
+
+        info = train_sentence_head(
+            train_texts, train_labels, names, out_dir, options,
+            groups=groups, questions=questions, progress=progress,
+        )  # fmt: skip
+        _write_input_file(out_dir, options)
+        _write_training_args(out_dir, options, None)
+        has_validation = validation is not None and len(validation.texts) > 0
+        return {**info, "validation_claims": len(validation.texts) if has_validation else 0}
+    if options.recipe != "fine-tune":
+        raise ValueError(f"unknown recipe '{options.recipe}' (choose from {', '.join(RECIPES)})")
     import numpy as np
     import torch
     from datasets import Dataset
@@ -133,7 +150,8 @@ def fine_tune(
             "train_loss": None, "epochs_run": 0, "early_stopping": False,
             "best_validation_macro_f1": None,
             "validation_claims": len(validation.texts) if has_validation else 0,
-            "base_model": base, "linear_probe_epochs": options.probe_epochs, **info,
+            "recipe": "fine-tune", "base_model": base,
+            "linear_probe_epochs": options.probe_epochs, **info,
         }  # fmt: skip
     temperature = None
     if options.calibrate and len(set(groups)) >= 5:
@@ -203,6 +221,7 @@ def fine_tune(
         "early_stopping": early_stopping,
         "best_validation_macro_f1": best,
         "validation_claims": len(validation.texts) if has_validation else 0,
+        "recipe": "fine-tune",
         "base_model": base,
         "linear_probe_epochs": options.probe_epochs if probed else 0,
         **(
@@ -255,11 +274,15 @@ def _inputs(texts, questions, options: TrainOptions) -> tuple:
 
 def _save(model, tokenizer, out_dir: Path, options: TrainOptions) -> None:
     """The model (unless Trainer saved it), tokenizer, and what the model reads."""
-    from stancebank.models.predict import INPUT_FILE
-
     if model is not None:
         model.save_pretrained(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
+    _write_input_file(out_dir, options)
+
+
+def _write_input_file(out_dir: Path, options: TrainOptions) -> None:
+    from stancebank.models.predict import INPUT_FILE
+
     reads = "question+claim" if options.question_pair else "claim"
     (out_dir / INPUT_FILE).write_text(json.dumps({"input": reads}) + "\n", encoding="utf-8")
 

@@ -14,6 +14,7 @@ from stancebank.models.card import model_card
 from stancebank.models.data import concat, load_labelled_file, load_splits, require_split
 from stancebank.models.evaluate import score_examples
 from stancebank.models.metrics import classification_metrics, polar_macro_f1, present_labels
+from stancebank.models.sentence_head import sentence_head_cv
 from stancebank.models.train import TrainOptions, fine_tune, frozen_encoder_cv, training_examples
 from stancebank.models.version import base_prefix, content_version
 
@@ -47,15 +48,19 @@ def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
 
 
 def _recipe_cv(options: TrainOptions, splits: list, extra, names) -> dict | None:
-    """Grouped CV of the recipe itself over every release claim — cheap for the
-    frozen-encoder recipe (states computed once); None for fine-tuning recipes, whose CV
+    """Grouped CV of the recipe itself over every release claim — cheap for the sentence
+    head and the frozen-encoder head (states computed once); None for fine-tuning, whose CV
     needs five trainings (``scripts/experiments/recipes.py`` runs it)."""
-    if options.epochs != 0:
-        return None
     everything = concat(splits)
     if len(set(everything.groups)) < 2:
         return None
-    probs = frozen_encoder_cv(options, everything, extra)["probabilities"]
+    if options.recipe == "sentence-head":
+        probs = sentence_head_cv(options, everything.texts, everything.labels,
+                                 everything.groups, extra, names)  # fmt: skip
+    elif options.epochs == 0:
+        probs = frozen_encoder_cv(options, everything, extra)["probabilities"]
+    else:
+        return None
     predicted = [names[i] for i in probs.argmax(1)]
     polar = list(load_schema().polar_values)
     return {

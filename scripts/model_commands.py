@@ -11,10 +11,13 @@ from pathlib import Path
 from stancebank import console
 from stancebank.arguments import subcommand
 from stancebank.console import say
+from stancebank.dataset.errors import InputError
 from stancebank.models.options import (
     DEFAULT_OOD_DATA,
     DEFAULT_SPLIT,
+    FINE_TUNE_ONLY,
     PRECISIONS,
+    RECIPES,
     TEAM_EXAMPLES,
     ZERO_SHOT_ENCODER,
     PredictOptions,
@@ -23,14 +26,14 @@ from stancebank.models.options import (
 
 _TRAIN_EXAMPLES = """examples:
   stancebank train work/dataset --out work/model
-  stancebank train work/dataset --out work/model-bert --base-model bert-base-uncased --epochs 6
   stancebank train work/dataset --out work/model --ood-data their-claims.csv
+  stancebank train work/dataset --out work/model-ft --recipe fine-tune --epochs 4
 
-The default recipe (models/EXPERIMENTS.md): all-mpnet-base-v2, a 10-epoch linear probe of the
-head, 4 epochs of fine-tuning at 3e-5, a temperature fitted on a held-out fifth of the train
-split. The recipe measured for all-MiniLM-L6-v2:
-  stancebank train work/dataset --out work/model-minilm --base-model all-MiniLM-L6-v2 \\
-      --epochs 8 --learning-rate 8e-5"""
+The default recipe (models/EXPERIMENTS.md): the frozen all-mpnet-base-v2 sentence encoder,
+logistic regression on its mean-pooled embeddings, a temperature fitted on out-of-fold
+logits grouped by answer and by setting. The earlier default, fine-tuning:
+  stancebank train work/dataset --out work/model-ft --recipe fine-tune \\
+      --epochs 4 --probe-epochs 10 --learning-rate 3e-5"""
 
 _PREDICT_EXAMPLES = """examples:
   stancebank predict work/model work/claims.jsonl --out work/preds.jsonl
@@ -64,7 +67,7 @@ def add_parsers(subparsers) -> None:
     train_args = subcommand(
         subparsers,
         "train",
-        "Fine-tune the baseline stance classifier.",
+        "Train the baseline stance classifier.",
         train,
         examples=_TRAIN_EXAMPLES,
     )
@@ -188,22 +191,34 @@ def recipe_options(parser: argparse.ArgumentParser) -> None:
         "checked on first use) and all-MiniLM-L6-v2 (installed) work offline",
     )
     parser.add_argument(
-        "--learning-rate", type=float, default=TrainOptions.learning_rate,
-        help="of full fine-tuning",
+        "--recipe",
+        choices=RECIPES,
+        default=TrainOptions.recipe,
+        help="sentence-head: logistic regression on the frozen encoder's mean-pooled "
+        "embeddings (about a minute); fine-tune: linear probe then full fine-tuning "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--head-c", type=float, default=TrainOptions.head_c,
+        help="sentence head: inverse regularisation strength (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--learning-rate", type=float,
+        help=f"fine-tune: learning rate (default: {TrainOptions.learning_rate})",
     )  # fmt: skip
     parser.add_argument(
         "--epochs",
         type=int,
-        default=TrainOptions.epochs,
-        help="fine-tuning epochs; at most, when the validation split "
-        f"({TrainOptions.min_validation}+ claims) allows early stopping",
+        help=f"fine-tune: epochs (default: {TrainOptions.epochs}; at most, when the validation "
+        f"split ({TrainOptions.min_validation}+ claims) allows early stopping; 0 trains only "
+        "the head on the first token)",
     )
     parser.add_argument("--seed", type=int, default=TrainOptions.seed, help="training seed")
     parser.add_argument(
         "--probe-epochs",
         type=int,
-        default=TrainOptions.probe_epochs,
-        help="linear-probe warm start of the head before fine-tuning; 0 skips",
+        help="fine-tune: linear-probe warm start of the head before fine-tuning; 0 skips "
+        f"(default: {TrainOptions.probe_epochs})",
     )
     parser.add_argument(
         "--no-team-examples",
@@ -218,7 +233,7 @@ def recipe_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--question-pair",
         action="store_true",
-        help="read (question, claim) as a text pair instead of the claim alone",
+        help="fine-tune: read (question, claim) as a text pair instead of the claim alone",
     )
     parser.add_argument(
         "--no-calibrate",
@@ -228,16 +243,26 @@ def recipe_options(parser: argparse.ArgumentParser) -> None:
 
 
 def recipe_from(args: argparse.Namespace) -> TrainOptions:
+    """The options given; a fine-tune option with the sentence-head recipe is an error
+    rather than silently ignored."""
+    given = {name: getattr(args, name) for name in FINE_TUNE_ONLY}
+    given = {
+        name: value for name, value in given.items() if value is not None and value is not False
+    }
+    if given and args.recipe != "fine-tune":
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise InputError(flags, f"applies to --recipe fine-tune, not {args.recipe}")
+    if args.head_c <= 0:
+        raise InputError("--head-c", f"{args.head_c}: must be above 0")
     return TrainOptions(
+        recipe=args.recipe,
         base_model=args.base_model,
-        learning_rate=args.learning_rate,
-        epochs=args.epochs,
+        head_c=args.head_c,
         seed=args.seed,
         team_examples="" if args.no_team_examples else str(TEAM_EXAMPLES),
         label_descriptions=not args.no_label_descriptions,
-        probe_epochs=args.probe_epochs,
         calibrate=not args.no_calibrate,
-        question_pair=args.question_pair,
+        **given,
     )
 
 

@@ -74,7 +74,8 @@ def tiny_model(tmp_path_factory, tiny_dataset):
     from stancebank.models.workflow import train_and_report
 
     out = tmp_path_factory.mktemp("model") / "model"
-    options = TrainOptions(base_model="all-MiniLM-L6-v2", epochs=1, seed=3, team_examples="",
-                           max_length=64)  # fmt: skip
+    options = TrainOptions(
+        base_model="all-MiniLM-L6-v2", seed=3, team_examples="", max_length=64
+    )  # the default recipe, the sentence head
     metrics = train_and_report(Path(tiny_dataset), out, options, cv=False)
     return out, metrics

@@ -95,7 +95,8 @@ def test_bad_input_raises_input_error_naming_the_file(tmp_path):
 def test_train_predict_evaluate_report(tiny_dataset, tmp_path, seed_answers):
     from stancebank.dataset.segment import segment_answers
 
-    options = stancebank.TrainOptions(base_model="all-MiniLM-L6-v2", epochs=1, seed=3,
+    options = stancebank.TrainOptions(recipe="fine-tune", base_model="all-MiniLM-L6-v2", epochs=1,
+                                      seed=3,
                                       team_examples="", probe_epochs=0,
                                       max_length=32)  # fmt: skip
     before = dataclasses.asdict(options)

@@ -62,16 +62,21 @@ def _default(path, dest):
 def test_defaults_come_from_the_options_dataclasses():
     assert _default(("build",), "seed") == BuildOptions.seed
     assert _default(("build",), "group_by") == BuildOptions.group_by
-    assert _default(("train",), "epochs") == TrainOptions.epochs
+    assert _default(("train",), "recipe") == TrainOptions.recipe
+    assert _default(("train",), "head_c") == TrainOptions.head_c
     assert _default(("train",), "seed") == TrainOptions.seed
-    assert _default(("train",), "probe_epochs") == TrainOptions.probe_epochs
+    # fine-tune options default to None (so that giving one to the sentence head is an
+    # error); their help quotes the dataclass
+    train_help = " ".join(COMMANDS[("train",)].format_help().split())
+    for default in (TrainOptions.epochs, TrainOptions.probe_epochs, TrainOptions.learning_rate):
+        assert f"(default: {default}" in train_help
     assert _default(("predict",), "batch_size") == PredictOptions.batch_size
     assert _default(("predict",), "precision") == PredictOptions.precision
     assert _default(("evaluate",), "split") == _default(("report",), "split") == DEFAULT_SPLIT
     assert _default(("server", "start"), "port") == DEFAULT_PORT
     assert _default(("serve-model",), "port") == DEFAULT_BACKEND_PORT
     assert _default(("serve-model",), "retrain_every") == DEFAULT_EVERY
-    assert _default(("serve-model",), "epochs") == TrainOptions.epochs
+    assert _default(("serve-model",), "recipe") == TrainOptions.recipe
 
 
 def test_readme_quotes_the_defaults_the_code_has():

@@ -89,7 +89,7 @@ def test_a_folder_that_is_not_a_model(tiny_dataset, tmp_path, capsys):
     argvs = [
         ["predict", folder, claims, "--out", tmp_path / "p.jsonl"],
         ["evaluate", folder, "--data", tiny_dataset],
-        ["train", tiny_dataset, "--out", tmp_path / "m", "--base-model", folder, "--epochs", "0"],
+        ["train", tiny_dataset, "--out", tmp_path / "m", "--base-model", folder],
     ]
     for argv in argvs:
         status, err = run(argv, capsys)

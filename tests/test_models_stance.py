@@ -109,9 +109,9 @@ def test_paired_tests_against_the_first_model():
 
 
 @pytest.mark.slow
-def test_frozen_recipe_train_reports_three_figures_and_compare(tiny_dataset, tmp_path):
-    """The frozen-encoder recipe end to end on the MiniLM: test split, grouped CV and an
-    out-of-domain file in metrics and card, a calibrated model, and compare on top."""
+def test_default_recipe_train_reports_three_figures_and_compare(tiny_dataset, tmp_path):
+    """The default recipe (the sentence head) end to end on the MiniLM: test split, grouped
+    CV and an out-of-domain file in metrics and card, a calibrated model, compare on top."""
     import stancebank
     from stancebank.dataset.schema import load_schema
 
@@ -122,12 +122,13 @@ def test_frozen_recipe_train_reports_three_figures_and_compare(tiny_dataset, tmp
             ("Tracking my phone let the rescue team find me.", benefit),
             ("Every face is scanned and stored without consent.", harm)]  # fmt: skip
     ood.write_text("text,label\n" + "".join(f'"{t}",{y}\n' for t, y in rows))
-    options = stancebank.TrainOptions(base_model="all-MiniLM-L6-v2", epochs=0, probe_epochs=5,
-                                      team_examples="", max_length=32)  # fmt: skip
+    options = stancebank.TrainOptions(base_model="all-MiniLM-L6-v2", team_examples="",
+                                      max_length=32)  # fmt: skip
     trained = stancebank.train(dataset_dir=tiny_dataset, out=tmp_path / "model",
                                options=options, ood_data=ood, progress=False)  # fmt: skip
     metrics = trained.metrics
-    assert metrics["training"]["epochs_run"] == 0 and metrics["training"]["temperature"] > 0
+    assert metrics["training"]["recipe"] == "sentence-head"
+    assert metrics["training"]["temperature"] > 0
     assert {"macro_f1", "macro_f1_benefit_harm"} <= set(metrics["cv"])
     assert metrics["ood"]["n"] == 4 and metrics["ood"]["labels"] == [benefit, harm]
     assert 0 <= metrics["ood"]["calibration"]["ece"] <= 1
@@ -150,7 +151,8 @@ def test_a_model_that_reads_question_claim_pairs_gets_the_question(tiny_dataset,
     import stancebank
     from stancebank.models.predict import load_classifier, predict_proba
 
-    options = stancebank.TrainOptions(base_model="all-MiniLM-L6-v2", epochs=0, probe_epochs=3,
+    options = stancebank.TrainOptions(recipe="fine-tune", base_model="all-MiniLM-L6-v2", epochs=0,
+                                      probe_epochs=3,
                                       team_examples="", max_length=64, question_pair=True,
                                       calibrate=False)  # fmt: skip
     trained = stancebank.train(dataset_dir=tiny_dataset, out=tmp_path / "pair", options=options,

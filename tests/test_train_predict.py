@@ -11,17 +11,41 @@ from stancebank.cli import main
 pytestmark = pytest.mark.slow
 
 
-def test_trained_folder_is_a_pipeline_ready_model(tiny_model, tiny_dataset):
+_PLAIN_TRANSFORMERS = """
+import json, sys
+from transformers import pipeline
+classify = pipeline("text-classification", model=sys.argv[1], trust_remote_code=True, top_k=None)
+rows = classify(sys.argv[2:])
+assert not any(name.startswith("stancebank") for name in sys.modules)
+print(json.dumps([{r["label"]: r["score"] for r in row} for row in rows]))
+"""
+
+
+def test_trained_folder_is_a_pipeline_ready_model(tiny_model, tiny_dataset, tmp_path):
+    """The default model loads in plain transformers, in a process that never imports
+    stancebank, and scores exactly as stancebank's own predict does."""
+    import subprocess
+    import sys
+
     from datasets import load_from_disk
-    from transformers import pipeline
+
+    from stancebank.models.predict import load_classifier, predict_proba
 
     model_dir, metrics = tiny_model
     config = json.loads((model_dir / "config.json").read_text())
     names = load_from_disk(str(tiny_dataset))["train"].features["stance"].names
     assert [config["id2label"][str(i)] for i in range(len(names))] == names
     assert (model_dir / "model.safetensors").exists()
-    classify = pipeline("text-classification", model=str(model_dir))
-    assert classify("Cameras make the streets safer.")[0]["label"] in names
+    assert "_name_or_path" not in config["encoder"]  # no local path in a published folder
+    texts = ["Cameras make the streets safer.", "Nobody dares to speak freely any more."]
+    plain = subprocess.run([sys.executable, "-c", _PLAIN_TRANSFORMERS, str(model_dir), *texts],
+                           capture_output=True, text=True, cwd=tmp_path, check=False)  # fmt: skip
+    assert plain.returncode == 0, plain.stderr
+    theirs = json.loads(plain.stdout.strip().splitlines()[-1])
+    ours = predict_proba(load_classifier(str(model_dir), precision="fp32"), texts)
+    for row, probs in zip(theirs, ours, strict=True):
+        assert set(row) == set(names)
+        assert [row[n] for n in names] == pytest.approx(list(probs), abs=1e-5)
     saved = json.loads((model_dir / "metrics.json").read_text())
     assert saved["test"]["n"] == metrics["test"]["n"] > 0
     assert {"majority class", "TF-IDF + logistic regression", "frozen embeddings + LR"} <= set(
@@ -29,7 +53,7 @@ def test_trained_folder_is_a_pipeline_ready_model(tiny_model, tiny_dataset):
     )
     card = (model_dir / "README.md").read_text()
     assert "model-index:" in card and "macro-F1" in card
-    # calibrated on a held-out grouped fold of the train split, folded into the weights
+    # calibrated on out-of-fold logits of the training items, folded into the weights
     assert saved["training"]["temperature"] > 0 and "temperature of" in card
     assert json.loads((model_dir / "training_args.json").read_text())["stancebank"]["seed"] == 3
 
@@ -71,7 +95,8 @@ def test_early_stopping_only_with_a_validation_split_big_enough_to_pick_an_epoch
              "Safer streets, but no privacy.", "The card is needed for trains."] * 2  # fmt: skip
     labels = names * 2
     validation = Examples(texts[:4], labels[:4], ids=["a", "b", "c", "d"])
-    options = TrainOptions(base_model="all-MiniLM-L6-v2", epochs=2, seed=3, team_examples="",
+    options = TrainOptions(recipe="fine-tune", base_model="all-MiniLM-L6-v2", epochs=2, seed=3,
+                           team_examples="",
                            label_descriptions=False, probe_epochs=0, max_length=32)  # fmt: skip
     options.min_validation = min_validation
     info = fine_tune(texts, labels, validation, names, tmp_path / "model", options)

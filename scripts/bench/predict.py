@@ -3,12 +3,13 @@ training time of the default model.
 
 Usage:
     .venv/bin/python scripts/bench/predict.py MODEL_DIR [--claims 4000] [--precision P] [--quantize]
-    .venv/bin/python scripts/bench/predict.py --train [--train-claims 1000] [--epochs 3]
+    .venv/bin/python scripts/bench/predict.py --train [--train-claims 1000] [--epochs E]
 
 Predict: both sides run as whole processes on the same N synthetic claims (the seed's
 claims and the team-written examples, varied); prints wall times, the speed-up and the
 share of identical labels. Train: builds a synthetic dataset of N claims and times
-``stancebank train --epochs E --no-cv`` as a whole process.
+``stancebank train --no-cv`` (the default recipe; with ``--epochs E``, ``--recipe fine-tune
+--epochs E``) as a whole process.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ PIPELINE = """
 import json, sys
 from transformers import pipeline
 texts = [json.loads(l)["text"] for l in open(sys.argv[2], encoding="utf-8")]
-classify = pipeline("text-classification", model=sys.argv[1])
+# trust_remote_code: the default (sentence-head) folder carries its architecture, pooled.py
+classify = pipeline("text-classification", model=sys.argv[1], trust_remote_code=True)
 out = classify(texts, batch_size=32)
 json.dump([o["label"] for o in out], open(sys.argv[3], "w"))
 """
@@ -44,7 +46,7 @@ def synthetic_claims(n: int) -> list[dict]:
     for i in range(n):
         words = " ".join(rng.sample(sources, rng.randint(1, 3)))
         claims.append({
-            "claim_id": f"bench-{i:05d}", "answer_id": "bench-q1-r1", "question_id": "bench-q1",
+            "claim_id": f"bench-{i:05d}", "answer_id": f"bench-q1-r{i}", "question_id": "bench-q1",
             "document_id": "bench", "respondent": "R1", "question": "What do you think?",
             "text": words, "start": 0, "end": len(words), "index": i, "unit": "claim",
             "language": "en",
@@ -86,8 +88,12 @@ def bench_train(n: int, epochs: int) -> None:
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        for i, claim in enumerate(claims):
+        offset = 0
+        for i, claim in enumerate(claims):  # ten claims per answer, one after the other
             claim["answer_id"] = f"bench-q{i // 10}-r1"
+            offset = 0 if i % 10 == 0 else offset
+            claim["start"], claim["end"] = offset, offset + len(claim["text"])
+            offset = claim["end"] + 1
         (tmp_path / "claims.jsonl").write_text("".join(json.dumps(c) + "\n" for c in claims))
         ann = tmp_path / "ann"
         ann.mkdir()
@@ -99,14 +105,16 @@ def bench_train(n: int, epochs: int) -> None:
                  str(tmp_path / "claims.jsonl"), "--annotations", str(ann), "--out",
                  str(tmp_path / "ds")]  # fmt: skip
         subprocess.run(build, cwd=ROOT, check=True, capture_output=True)
+        recipe = ["--recipe", "fine-tune", "--epochs", str(epochs)] if epochs else []
         seconds = timed([sys.executable, "-m", "stancebank.cli", "train", str(tmp_path / "ds"),
-                         "--out", str(tmp_path / "model"), "--epochs", str(epochs), "--no-cv",
+                         "--out", str(tmp_path / "model"), *recipe, "--no-cv",
                          "--no-team-examples"])  # fmt: skip
         train_rows = json.loads((tmp_path / "ds" / "build_report.json").read_text())["rows"][
             "train"
         ]
-        print(f"train default model: {train_rows} training claims x {epochs} epochs "
-              f"(+ validation each epoch, test and baselines): {seconds:.1f} s")  # fmt: skip
+        what = f"fine-tune x {epochs} epochs" if epochs else "default recipe"
+        print(f"train ({what}): {train_rows} training claims "
+              f"(+ test and baselines): {seconds:.1f} s")  # fmt: skip
 
 
 def main() -> None:
@@ -117,7 +125,7 @@ def main() -> None:
     parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
     parser.add_argument("--train", action="store_true")
     parser.add_argument("--train-claims", type=int, default=1000)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, help="time --recipe fine-tune with E epochs")
     args = parser.parse_args()
     if args.train:
         bench_train(args.train_claims, args.epochs)

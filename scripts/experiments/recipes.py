@@ -39,27 +39,38 @@ from stancebank.models.train import fine_tune, training_examples
 
 BH = list(load_schema().polar_values)
 ORIGINAL_EXAMPLES = 116  # the first lines of team_examples.jsonl: the seed-domain examples
+FIRST_BROADENING = 283  # lines 117-283: 20 other settings (2026-11-29, before the next 100)
 
 
-def recipes(original_examples: str) -> dict[str, TrainOptions]:
-    minilm = TrainOptions(base_model="minilm", epochs=8, probe_epochs=10)
-    mpnet = TrainOptions(base_model="mpnet", epochs=0, probe_epochs=40)
+def recipes(original_examples: str, first_broadening: str) -> dict[str, TrainOptions]:
+    """Rows measured before 2026-11-30 ran with the first broadening (283 examples) as the
+    whole file; "broadened examples (383)" now means all of team_examples.jsonl."""
+    minilm = TrainOptions(recipe="fine-tune", base_model="minilm", epochs=8, probe_epochs=10)
+    mpnet = TrainOptions(recipe="fine-tune", base_model="mpnet", epochs=0, probe_epochs=40)
+    head = TrainOptions(recipe="sentence-head", base_model="mpnet")
     return {
+        "mpnet sentence head (logistic regression on mean-pooled embeddings), broadened "
+        "examples (383)": head,
+        "mpnet sentence head, first broadening (283 examples)": replace(
+            head, team_examples=first_broadening
+        ),
+        "mpnet sentence head, original examples": replace(head, team_examples=original_examples),
+        "MiniLM sentence head, broadened examples (383)": replace(head, base_model="minilm"),
         "MiniLM probe+fine-tune, original examples (the old default)": replace(
             minilm, team_examples=original_examples
         ),
-        "MiniLM probe+fine-tune, broadened examples": minilm,
+        "MiniLM probe+fine-tune, broadened examples (383)": minilm,
         "mpnet frozen encoder + head, original examples": replace(
             mpnet, team_examples=original_examples
         ),
-        "mpnet frozen encoder + head, broadened examples": mpnet,
-        "mpnet probe+fine-tune 4 epochs, broadened examples": replace(
+        "mpnet frozen encoder + head, broadened examples (383)": mpnet,
+        "mpnet probe+fine-tune 4 epochs, broadened examples (383)": replace(
             mpnet, epochs=4, probe_epochs=10, learning_rate=3e-5
         ),
-        "MiniLM probe+fine-tune, broadened examples, (question, claim) pairs": replace(
+        "MiniLM probe+fine-tune, broadened examples (383), (question, claim) pairs": replace(
             minilm, question_pair=True
         ),
-        "mpnet frozen encoder + head, broadened examples, (question, claim) pairs": replace(
+        "mpnet frozen encoder + head, broadened examples (383), (question, claim) pairs": replace(
             mpnet, question_pair=True
         ),
     }
@@ -147,7 +158,9 @@ def main() -> None:
         original = Path(tmp) / "original.jsonl"
         lines = TEAM_EXAMPLES.read_text(encoding="utf-8").splitlines(keepends=True)
         original.write_text("".join(lines[:ORIGINAL_EXAMPLES]), encoding="utf-8")
-        chosen = recipes(str(original))
+        first = Path(tmp) / "first-broadening.jsonl"
+        first.write_text("".join(lines[:FIRST_BROADENING]), encoding="utf-8")
+        chosen = recipes(str(original), str(first))
         if args.recipes:
             chosen = {k: v for k, v in chosen.items() if any(k.startswith(r) for r in args.recipes)}
         release_train = load_splits(args.dataset_dir)["train"]

@@ -347,8 +347,8 @@ def test_a_model_retrained_into_the_same_folder_gets_its_own_version(
     for seed in ("1", "2"):
         trained = label_studio.cli(
             "train", str(tiny_dataset), "--out", str(model), "--base-model", "all-MiniLM-L6-v2",
-            "--epochs", "0", "--no-team-examples", "--no-label-descriptions", "--no-cv",
-            "--seed", seed,
+            "--no-team-examples", "--no-label-descriptions", "--no-cv",
+            "--recipe", "fine-tune", "--epochs", "0", "--seed", seed,
         )  # fmt: skip
         assert trained.returncode == 0, trained.stderr
         preds = tmp_path / f"preds-{seed}.jsonl"

@@ -82,7 +82,7 @@ def _serve(label_studio, model: Path, files: dict[str, Path], claims: Path, port
         [sys.executable, "-m", "stancebank.cli", "serve-model", str(model), "--port", str(port),
          "--claims", str(claims), "--answers", str(files["answers"]), "--retrain-every", "30",
          "--work-dir", str(files["root"] / f"work-{port}"), "--ood-data", str(files["labelled"]),
-         "--base-model", "all-MiniLM-L6-v2", "--epochs", "0", "--no-team-examples",
+         "--base-model", "all-MiniLM-L6-v2", "--no-team-examples",
          "--no-label-descriptions"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True,
     )  # fmt: skip

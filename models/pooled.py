@@ -1,0 +1,101 @@
+"""A sentence-encoder classifier that transformers can load: the encoder's states mean-pooled
+over the tokens and L2-normalised (how all-MiniLM and all-mpnet were trained to be read),
+then one linear layer.
+
+``…ForSequenceClassification`` models read the first token's state instead, a reading that
+sentence encoders never tuned; on the seed release that head lost 0.08–0.16 benefit/harm
+macro-F1 in grouped cross-validation (models/EXPERIMENTS.md).
+
+This file imports only torch and transformers on purpose: ``save_pretrained`` copies it into
+every model folder (``auto_map`` in its config.json), so a user without stancebank can load
+the folder with ``pipeline("text-classification", model=DIR, trust_remote_code=True)``.
+Inside stancebank, :func:`register` makes the plain ``from_pretrained`` work without remote
+code.
+"""
+
+from __future__ import annotations
+
+import torch
+from transformers import (
+    AutoConfig,
+    AutoModel,
+    AutoModelForSequenceClassification,
+    PretrainedConfig,
+    PreTrainedModel,
+)
+from transformers.modeling_outputs import SequenceClassifierOutput
+
+MODEL_TYPE = "stancebank-mean-pooling"
+
+
+class MeanPoolingConfig(PretrainedConfig):
+    """``encoder``: the sentence encoder's own config, as a dict."""
+
+    model_type = MODEL_TYPE
+
+    def __init__(self, encoder: dict | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = dict(encoder or {})
+
+    def encoder_config(self) -> PretrainedConfig:
+        settings = dict(self.encoder)
+        return AutoConfig.for_model(settings.pop("model_type"), **settings)
+
+
+class MeanPoolingClassifier(PreTrainedModel):
+    config_class = MeanPoolingConfig
+    base_model_prefix = "encoder"
+
+    def __init__(self, config: MeanPoolingConfig):
+        super().__init__(config)
+        encoder_config = config.encoder_config()
+        try:  # the encoder's own pooler would be dead weight (and randomly initialised)
+            self.encoder = AutoModel.from_config(encoder_config, add_pooling_layer=False)
+        except TypeError:
+            self.encoder = AutoModel.from_config(encoder_config)
+        self.classifier = torch.nn.Linear(encoder_config.hidden_size, config.num_labels)
+        self.post_init()
+
+    @classmethod
+    def from_encoder(cls, encoder: PreTrainedModel, labels: list[str]) -> MeanPoolingClassifier:
+        """A classifier for ``labels`` on a loaded sentence encoder (kept as it is)."""
+        settings = encoder.config.to_dict()
+        for key in ("_name_or_path", "id2label", "label2id", "architectures"):
+            settings.pop(key, None)  # a local path, and labels that are not ours
+        config = MeanPoolingConfig(
+            encoder=settings,
+            id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)},
+        )
+        model = cls(config)
+        model.encoder = encoder
+        return model
+
+    def sentence_embeddings(self, input_ids, attention_mask, **inputs) -> torch.Tensor:
+        """Mean of the token states under the attention mask, L2-normalised."""
+        inputs = {k: v for k, v in inputs.items() if v is not None}
+        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **inputs)
+        states = states.last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(states.dtype)
+        pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
+                **kwargs) -> SequenceClassifierOutput:  # fmt: skip
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        embeddings = self.sentence_embeddings(input_ids, attention_mask,
+                                              token_type_ids=token_type_ids)  # fmt: skip
+        logits = self.classifier(embeddings.to(self.classifier.weight.dtype))
+        loss = None
+        if labels is not None:
+            loss = torch.nn.functional.cross_entropy(logits, labels)
+        return SequenceClassifierOutput(loss=loss, logits=logits)
+
+
+def register() -> None:
+    """Let ``AutoConfig``/``AutoModelForSequenceClassification`` load these folders."""
+    AutoConfig.register(MODEL_TYPE, MeanPoolingConfig, exist_ok=True)
+    AutoModelForSequenceClassification.register(
+        MeanPoolingConfig, MeanPoolingClassifier, exist_ok=True
+    )

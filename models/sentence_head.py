@@ -1,0 +1,195 @@
+"""The default recipe: logistic regression on a frozen sentence encoder's embeddings.
+
+Each claim is read the way the encoder was trained to be read (token states mean-pooled and
+L2-normalised, :mod:`models.pooled`); scikit-learn's ``LogisticRegression`` (class-balanced,
+L2, ``C`` = ``TrainOptions.head_c``) is fitted on the embeddings, and its weights become the
+model's output layer. One forward pass over the training texts, then seconds.
+
+Why not fine-tune: on 47 seed claims plus the team's examples, fine-tuning all-mpnet moved
+the model toward the seed's wording and away from stance: the first-token fine-tuned default
+scored 0.811 benefit/harm in grouped CV on the release against this recipe's 0.890, and no
+better out of domain (models/EXPERIMENTS.md).
+
+Calibration: a temperature is fitted (Guo et al., 2017) on out-of-fold logits over every
+training item, in five folds grouped by answer (release claims) and by the question a team
+example answers, so that each fold holds out whole settings, and folded into the output
+layer. The dev set is never used.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from stancebank.dataset.progress import progress_bar
+from stancebank.models.options import TrainOptions
+
+FOLDS = 5
+
+
+def load_encoder(base: str):
+    """The sentence encoder without its own pooler, and its tokenizer."""
+    from transformers import AutoModel, AutoTokenizer
+
+    try:
+        encoder = AutoModel.from_pretrained(base, add_pooling_layer=False)
+    except TypeError:
+        encoder = AutoModel.from_pretrained(base)
+    return encoder.eval(), AutoTokenizer.from_pretrained(base)
+
+
+def embed_texts(model, tokenizer, texts: Sequence[str], *, max_length: int,
+                progress: bool = False) -> np.ndarray:  # fmt: skip
+    """The model's sentence embeddings of ``texts``, in input order (batches sorted by
+    length, so padding stays small)."""
+    import torch
+
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), model.classifier.in_features), dtype=np.float32)
+    model.eval()
+    with (
+        torch.inference_mode(),
+        progress_bar(total=len(texts), desc="embed", unit="claim", enabled=progress) as bar,
+    ):
+        for start in range(0, len(order), 64):
+            batch = order[start : start + 64]
+            encoded = tokenizer([texts[i] for i in batch], padding=True, truncation=True,
+                                max_length=max_length, return_tensors="pt")  # fmt: skip
+            out[batch] = model.sentence_embeddings(**encoded).float().numpy()
+            bar.update(len(batch))
+    return out
+
+
+def fit_logistic(x: np.ndarray, targets: Sequence[int], n_classes: int, options: TrainOptions):
+    """``(weights, bias)`` of a class-balanced logistic regression, one row per class index
+    (a class absent from ``targets`` gets zero weights and a bias that never wins)."""
+    from sklearn.linear_model import LogisticRegression
+
+    fitted = LogisticRegression(C=options.head_c, class_weight="balanced", max_iter=5000,
+                                random_state=options.seed).fit(x, list(targets))  # fmt: skip
+    weights = np.zeros((n_classes, x.shape[1]), dtype=np.float32)
+    bias = np.full(n_classes, -1e4, dtype=np.float32)
+    if len(fitted.classes_) == 2:  # binary: sklearn keeps one row for the second class
+        coef = np.vstack([-fitted.coef_[0] / 2, fitted.coef_[0] / 2])
+        intercept = np.array([-fitted.intercept_[0] / 2, fitted.intercept_[0] / 2])
+    else:
+        coef, intercept = fitted.coef_, fitted.intercept_
+    for row, cls in enumerate(fitted.classes_):
+        weights[int(cls)], bias[int(cls)] = coef[row], intercept[row]
+    return weights, bias
+
+
+def logits(x: np.ndarray, head: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    weights, bias = head
+    return x @ weights.T + bias
+
+
+def calibration_groups(groups: Sequence[str], questions: Sequence[str], n: int) -> list[str]:
+    """Fold groups for every training item: the release's answer for its first ``n``, the
+    question an extra answers (so a fold holds out a whole setting), else the item itself."""
+    extras = [f"question:{q}" if q else f"item:{i}" for i, q in enumerate(questions[n:])]
+    return [*groups[:n], *extras]
+
+
+def out_of_fold_logits(x, targets, groups, n_classes, options: TrainOptions) -> np.ndarray:
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    result = np.zeros((len(targets), n_classes), dtype=np.float32)
+    folds = max(2, min(FOLDS, len(set(groups))))
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=options.seed)
+    targets = np.asarray(targets)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "least populated class has fewer members"
+        splits = list(splitter.split(x, targets, list(groups)))
+    for train, test in splits:
+        result[test] = logits(x[test], fit_logistic(x[train], targets[train], n_classes, options))
+    return result
+
+
+def train_sentence_head(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    names: Sequence[str],
+    out_dir: Path,
+    options: TrainOptions,
+    *,
+    groups: Sequence[str] = (),
+    questions: Sequence[str] = (),
+    progress: bool = True,
+) -> dict:
+    """Fit the head on ``texts`` (the first ``len(groups)`` from the release, grouped by
+    answer; the rest extras), calibrate it, and save the model to ``out_dir``."""
+    import torch
+
+    from stancebank.models.base import resolve_base_model
+    from stancebank.models.head import fit_temperature
+    from stancebank.models.pooled import MeanPoolingClassifier, register
+
+    if options.question_pair:
+        raise ValueError("--question-pair needs --recipe fine-tune (a sentence encoder reads "
+                         "one text)")  # fmt: skip
+    register()
+    base = resolve_base_model(options.base_model)
+    encoder, tokenizer = load_encoder(base)
+    model = MeanPoolingClassifier.from_encoder(encoder, list(names)).eval()
+    index = {name: i for i, name in enumerate(names)}
+    targets = [index[label] for label in labels]
+    x = embed_texts(model, tokenizer, texts, max_length=options.max_length, progress=progress)
+    weights, bias = fit_logistic(x, targets, len(names), options)
+    temperature, calibration_items = 1.0, 0
+    folds = calibration_groups(list(groups), list(questions) or [""] * len(texts), len(groups))
+    if options.calibrate and len(set(folds)) >= 2:
+        held_out = out_of_fold_logits(x, targets, folds, len(names), options)
+        temperature = fit_temperature(held_out, targets)
+        calibration_items = len(targets)
+    with torch.no_grad():
+        model.classifier.weight.copy_(torch.from_numpy(weights / temperature))
+        model.classifier.bias.copy_(torch.from_numpy(bias / temperature))
+    save_model(model, tokenizer, out_dir)
+    return {
+        "recipe": "sentence-head", "base_model": base, "head_c": options.head_c,
+        "train_loss": None, "epochs_run": 0, "early_stopping": False,
+        "best_validation_macro_f1": None, "linear_probe_epochs": 0,
+        "temperature": round(temperature, 4), "calibration_items": calibration_items,
+    }  # fmt: skip
+
+
+def save_model(model, tokenizer, out_dir: Path) -> None:
+    """Weights, config with ``auto_map`` and a copy of :mod:`models.pooled` (so plain
+    transformers loads the folder with ``trust_remote_code=True``), and the tokenizer."""
+    type(model.config).register_for_auto_class()
+    type(model).register_for_auto_class("AutoModelForSequenceClassification")
+    model.save_pretrained(str(out_dir))
+    tokenizer.save_pretrained(str(out_dir))
+
+
+def sentence_head_cv(options: TrainOptions, texts, labels, groups, extra, names, *,
+                     seed: int = 0) -> np.ndarray:  # fmt: skip
+    """Out-of-fold probabilities of the recipe over ``texts`` in five folds grouped by
+    ``groups``; ``extra`` = (texts, labels) added to every training fold, never scored."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from stancebank.models.base import resolve_base_model
+    from stancebank.models.pooled import MeanPoolingClassifier
+
+    encoder, tokenizer = load_encoder(resolve_base_model(options.base_model))
+    model = MeanPoolingClassifier.from_encoder(encoder, list(names)).eval()
+    index = {name: i for i, name in enumerate(names)}
+    x = embed_texts(model, tokenizer, [*texts, *extra[0]], max_length=options.max_length)
+    targets = np.array([index[y] for y in [*labels, *extra[1]]])
+    n = len(texts)
+    probs = np.zeros((n, len(names)), dtype=np.float32)
+    folds = max(2, min(FOLDS, len(set(groups))))
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        splits = list(splitter.split(x[:n], targets[:n], list(groups)))
+    for train, test in splits:
+        keep = [*train, *range(n, len(targets))]
+        scores = logits(x[test], fit_logistic(x[keep], targets[keep], len(names), options))
+        scores = np.exp(scores - scores.max(1, keepdims=True))
+        probs[test] = scores / scores.sum(1, keepdims=True)
+    return probs
