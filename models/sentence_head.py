@@ -94,18 +94,28 @@ def calibration_groups(groups: Sequence[str], questions: Sequence[str], n: int) 
     return [*groups[:n], *extras]
 
 
-def out_of_fold_logits(x, targets, groups, n_classes, options: TrainOptions) -> np.ndarray:
+def grouped_folds(x, targets, groups, seed: int) -> list:
+    """Up to five ``(train, test)`` index splits, stratified and grouped by ``groups``."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    result = np.zeros((len(targets), n_classes), dtype=np.float32)
     folds = max(2, min(FOLDS, len(set(groups))))
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=options.seed)
-    targets = np.asarray(targets)
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "least populated class has fewer members"
-        splits = list(splitter.split(x, targets, list(groups)))
-    for train, test in splits:
-        result[test] = logits(x[test], fit_logistic(x[train], targets[train], n_classes, options))
+        return list(splitter.split(x, list(targets), list(groups)))
+
+
+def out_of_fold_logits(x, targets, groups, n_classes, options: TrainOptions, *, seed: int,
+                       extra=None) -> np.ndarray:  # fmt: skip
+    """Logits of each of ``x``'s items from a head fitted without its group; ``extra`` =
+    ``(x, targets)`` added to every training fold, never scored."""
+    extra_x, extra_targets = extra if extra is not None else (x[:0], [])
+    targets = np.asarray(targets)
+    result = np.zeros((len(targets), n_classes), dtype=np.float32)
+    for train, test in grouped_folds(x, targets, groups, seed):
+        head = fit_logistic(np.vstack([x[train], extra_x]),
+                            [*targets[train], *extra_targets], n_classes, options)  # fmt: skip
+        result[test] = logits(x[test], head)
     return result
 
 
@@ -142,7 +152,7 @@ def train_sentence_head(
     temperature, calibration_items = 1.0, 0
     folds = calibration_groups(list(groups), list(questions) or [""] * len(texts), len(groups))
     if options.calibrate and len(set(folds)) >= 2:
-        held_out = out_of_fold_logits(x, targets, folds, len(names), options)
+        held_out = out_of_fold_logits(x, targets, folds, len(names), options, seed=options.seed)
         temperature = fit_temperature(held_out, targets)
         calibration_items = len(targets)
     with torch.no_grad():
@@ -166,30 +176,15 @@ def save_model(model, tokenizer, out_dir: Path) -> None:
     tokenizer.save_pretrained(str(out_dir))
 
 
-def sentence_head_cv(options: TrainOptions, texts, labels, groups, extra, names, *,
+def sentence_head_cv(options: TrainOptions, x, labels, groups, extra, names, *,
                      seed: int = 0) -> np.ndarray:  # fmt: skip
-    """Out-of-fold probabilities of the recipe over ``texts`` in five folds grouped by
-    ``groups``; ``extra`` = (texts, labels) added to every training fold, never scored."""
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    from stancebank.models.base import resolve_base_model
-    from stancebank.models.pooled import MeanPoolingClassifier
-
-    encoder, tokenizer = load_encoder(resolve_base_model(options.base_model))
-    model = MeanPoolingClassifier.from_encoder(encoder, list(names)).eval()
+    """Out-of-fold probabilities of the recipe over the embeddings ``x`` of ``labels``'
+    claims, in five folds grouped by ``groups``; ``extra`` = (embeddings, labels) added to
+    every training fold, never scored."""
     index = {name: i for i, name in enumerate(names)}
-    x = embed_texts(model, tokenizer, [*texts, *extra[0]], max_length=options.max_length)
-    targets = np.array([index[y] for y in [*labels, *extra[1]]])
-    n = len(texts)
-    probs = np.zeros((n, len(names)), dtype=np.float32)
-    folds = max(2, min(FOLDS, len(set(groups))))
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        splits = list(splitter.split(x[:n], targets[:n], list(groups)))
-    for train, test in splits:
-        keep = [*train, *range(n, len(targets))]
-        scores = logits(x[test], fit_logistic(x[keep], targets[keep], len(names), options))
-        scores = np.exp(scores - scores.max(1, keepdims=True))
-        probs[test] = scores / scores.sum(1, keepdims=True)
-    return probs
+    scores = out_of_fold_logits(
+        x, [index[y] for y in labels], groups, len(names), options, seed=seed,
+        extra=(extra[0], [index[y] for y in extra[1]]),
+    )  # fmt: skip
+    scores = np.exp(scores - scores.max(1, keepdims=True))
+    return scores / scores.sum(1, keepdims=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from stancebank.dataset.outputs import staged_directory
 from stancebank.dataset.schema import load_schema
 from stancebank.models.base import resolve_base_model
@@ -19,11 +21,15 @@ from stancebank.models.train import TrainOptions, fine_tune, frozen_encoder_cv, 
 from stancebank.models.version import base_prefix, content_version
 
 
-def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
+def _embeddings(splits, extra, base) -> dict:
+    """Mean-pooled sentence embeddings of every release and extra text, computed once for
+    the baselines and the sentence head's grouped CV."""
+    texts = sorted(set(concat(splits).texts) | set(extra[0]))
+    return dict(zip(texts, embed(texts, base), strict=True))
+
+
+def _baselines(splits, train, test, extra, names, vectors, cv: bool) -> dict:
     everything = concat(splits)
-    texts = set(everything.texts) | set(extra[0])
-    texts = sorted(texts)
-    vectors = dict(zip(texts, embed(texts, base), strict=True))
     candidates = {
         "majority class": (majority, ((), ())),
         "TF-IDF + logistic regression": (tfidf_lr, ((), ())),
@@ -47,7 +53,7 @@ def _baselines(splits, train, test, extra, names, base, cv: bool) -> dict:
     return results
 
 
-def _recipe_cv(options: TrainOptions, splits: list, extra, names) -> dict | None:
+def _recipe_cv(options: TrainOptions, splits: list, extra, names, vectors) -> dict | None:
     """Grouped CV of the recipe itself over every release claim — cheap for the sentence
     head and the frozen-encoder head (states computed once); None for fine-tuning, whose CV
     needs five trainings (``scripts/experiments/recipes.py`` runs it)."""
@@ -55,8 +61,12 @@ def _recipe_cv(options: TrainOptions, splits: list, extra, names) -> dict | None
     if len(set(everything.groups)) < 2:
         return None
     if options.recipe == "sentence-head":
-        probs = sentence_head_cv(options, everything.texts, everything.labels,
-                                 everything.groups, extra, names)  # fmt: skip
+
+        def stack(texts):
+            return np.stack([vectors[t] for t in texts])
+
+        probs = sentence_head_cv(options, stack(everything.texts), everything.labels,
+                                 everything.groups, (stack(extra[0]), extra[1]), names)  # fmt: skip
     elif options.epochs == 0:
         probs = frozen_encoder_cv(options, everything, extra)["probabilities"]
     else:
@@ -136,12 +146,12 @@ def train_and_report(
                 predicted = [names[i] for i in probs.argmax(axis=1)]
                 labels = present_labels(split.labels, predicted, names)
                 metrics[name] = classification_metrics(split.labels, predicted, labels)
-        if cv and (recipe_cv := _recipe_cv(options, loaded, extra, names)):
+        vectors = _embeddings(loaded, extra, resolve_base_model(options.base_model))
+        if cv and (recipe_cv := _recipe_cv(options, loaded, extra, names, vectors)):
             metrics["cv"] = recipe_cv
         if ood := _out_of_domain(staging, ood_data):
             metrics["ood"] = ood
-        base = resolve_base_model(options.base_model)
-        metrics["baselines"] = _baselines(loaded, train, test, extra, names, base, cv)
+        metrics["baselines"] = _baselines(loaded, train, test, extra, names, vectors, cv)
         metrics["baselines"]["this model"] = {
             "test_macro_f1": metrics.get("test", {}).get("macro_f1")
         }
