@@ -21,7 +21,9 @@ ANNOTATORS_FILE = "annotators.json"
 
 
 class AnnotationRecord(TypedDict):
-    """One record of an annotations snapshot (see DESIGN.md)."""
+    """One record of an annotations snapshot: one annotator's latest annotation of one claim
+    at the time of the pull; ``annotator`` is a pseudonym (e-mail addresses stay on the
+    server)."""
 
     claim_id: str
     annotator: str

@@ -1,20 +1,46 @@
-"""claims.jsonl: the one reader (checked line by line) and writer, and answers rebuilt from
-their units."""
+"""claims.jsonl: its record type, the one reader (checked line by line) and writer, and
+answers rebuilt from their units."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, get_type_hints
 
 from stancebank.dataset.errors import InputError
 from stancebank.dataset.jsonl import read_jsonl, write_jsonl
 
-CLAIM_FIELDS = {
-    "claim_id": str, "answer_id": str, "question_id": str, "document_id": str,
-    "respondent": str, "question": str, "text": str, "start": int, "end": int,
-}  # fmt: skip
+
+class ClaimFields(TypedDict):
+    """What every claims.jsonl record has (a file written by hand may stop here)."""
+
+    claim_id: str
+    """Stable: the answer id and a hash of the unit's text."""
+    answer_id: str
+    question_id: str
+    document_id: str
+    respondent: str
+    """A pseudonym (``R1``, ``R2``, … per document)."""
+    question: str
+    text: str
+    start: int
+    """``answer.text[start:end] == text``, always."""
+    end: int
+
+
+class Claim(ClaimFields, total=False):
+    """One record of claims.jsonl: one argumentative unit, as ``segment`` writes it."""
+
+    index: int
+    """Position of the unit in its answer."""
+    unit: str
+    """``claim``, or ``non_argument`` (placeholders, pointers, bare numbering)."""
+    language: str
+
+
+CLAIM_FIELDS = get_type_hints(ClaimFields)
+"""The fields every record needs, and their types (checked line by line on reading)."""
 
 
 MAX_GAP = 100

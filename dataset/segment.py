@@ -17,29 +17,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from typing import TypedDict
 
 import sentencex
 
-from stancebank.dataset.interview.records import Answer
-
-
-class Claim(TypedDict):
-    """One record of claims.jsonl (see DESIGN.md)."""
-
-    claim_id: str
-    answer_id: str
-    question_id: str
-    document_id: str
-    respondent: str
-    question: str
-    text: str
-    start: int
-    end: int
-    index: int
-    unit: str
-    language: str
-
+from stancebank.dataset.answers_io import Answer
+from stancebank.dataset.claims_io import Claim
 
 _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\n\s*\n|\s*\Z)", re.S)
 _STARTS_LOWER = re.compile(r"^[\"'“‘(\[]*[a-zæøåäöüé]")

@@ -1,7 +1,9 @@
-"""Talking to a Label Studio server through label-studio-sdk: connect, projects, tasks.
+"""Talking to a Label Studio server through label-studio-sdk: connect, projects, tasks,
+exports, accounts, ML backends and their webhooks.
 
-The only module that touches the network. Errors become :class:`ServerError` with one
-line of text that never contains the API token.
+The only module that calls Label Studio's API (health probes without the SDK are
+:mod:`stancebank.labeling.net`'s). Errors become :class:`ServerError` with one line of text
+that never contains the API token.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,10 +23,10 @@ from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
 from stancebank.labeling import server
-from stancebank.labeling.server import ServerError
+from stancebank.labeling.net import ServerError, http_get
+from stancebank.labeling.options import IMPORT_BATCH, PAGE_SIZE
+from stancebank.labeling.paths import resolve_data_dir
 
-BATCH_SIZE = 1000
-PAGE_SIZE = 1000
 CONNECT_ATTEMPTS = 3
 
 
@@ -85,6 +88,27 @@ def connect(connection: Connection, *, attempts: int = CONNECT_ATTEMPTS) -> Labe
             time.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")
+
+
+def open_client(url: str | None, data_dir: str | Path | None) -> tuple[LabelStudio, str]:
+    """A checked client for the server found as every ``label`` command finds it, and the
+    server's URL (for messages)."""
+    connection = resolve_connection(url, resolve_data_dir(data_dir))
+    return connect(connection), connection.url
+
+
+@contextmanager
+def errors(url: str, action: str) -> Iterator[None]:
+    """A server that fails or goes away mid-way: one line (exit 1), never a traceback."""
+    try:
+        yield
+    except httpx.HTTPError as error:
+        raise ServerError(
+            f"Label Studio at {url} stopped answering during {action} ({type(error).__name__}); "
+            f"nothing was lost: run {action} again, it continues where this one stopped"
+        ) from None
+    except ApiError as error:
+        raise api_error(error, url) from None
 
 
 def api_error(error: ApiError, url: str) -> ServerError:
@@ -164,7 +188,7 @@ def import_tasks(
     project_id: int,
     tasks: Sequence[dict[str, Any]],
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = IMPORT_BATCH,
     progress: Callable[[int], None] = lambda n: None,
 ) -> int:
     """Import tasks in batches (one request each); returns how many the server took."""
@@ -185,7 +209,7 @@ def add_predictions(
     project_id: int,
     predictions: Sequence[tuple[int, dict[str, Any]]],
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = IMPORT_BATCH,
 ) -> int:
     """Attach predictions to existing tasks in bulk (``projects.import_predictions``, one
     request per batch); ``(task_id, prediction)`` pairs."""
@@ -349,3 +373,57 @@ def tasks_updated_since(
         return [task.model_dump() if hasattr(task, "model_dump") else dict(task) for task in pager]
     except ApiError as error:
         raise api_error(error, "the server") from None
+
+
+def backend_answers(backend: str) -> bool:
+    """An ML backend answers ``/health`` at ``backend``."""
+    status, _ = http_get(f"{backend}/health", timeout=5.0)
+    return status == 200
+
+
+def register_backend(
+    client: LabelStudio, project_id: int, backend: str, *, title: str, auth: dict[str, Any],
+    server_url: str, local: bool,
+) -> tuple[Any, bool]:  # fmt: skip
+    """Register the ML backend at ``backend`` with the project (interactive), or refresh
+    its settings if the project has it already; returns it and whether it was created. A
+    server that refuses the address gets one line, naming the two settings it needs when the
+    backend is ``local`` (on the server's own machine)."""
+    try:
+        existing = [b for b in client.ml.list(project=project_id)
+                    if b.url.rstrip("/") == backend]  # fmt: skip
+        if existing:
+            updated = client.ml.update(id=existing[0].id, url=backend, project=project_id,
+                                       is_interactive=True, title=title, **auth)  # fmt: skip
+            return updated, False
+        created = client.ml.create(project=project_id, url=backend, is_interactive=True,
+                                   title=title, **auth)  # fmt: skip
+        return created, True
+    except ApiError as error:
+        text = json.dumps(error.body)[:300] if error.body else ""
+        hint = ""
+        if local and ("reserved" in text or "blocked" in text.lower()):
+            settings = " and ".join(f"{k}={v}" for k, v in server.LOCAL_BACKEND_SETTINGS.items())
+            hint = (
+                f"; the server refuses addresses on its own machine unless it runs with {settings}"
+            )
+        raise ServerError(f"Label Studio at {server_url} did not accept the backend {backend} "
+                          f"(HTTP {error.status_code} {text}){hint}") from None  # fmt: skip
+
+
+def set_webhook_headers(
+    client: LabelStudio, project_id: int, hook_url: str, headers: dict[str, str]
+) -> None:
+    """Put ``headers`` on the project's webhooks to ``hook_url`` (the one Label Studio adds
+    for an ML backend), sending every action with its payload."""
+    for hook in client.webhooks.list(project=str(project_id)):
+        if hook.url == hook_url:
+            client.webhooks.update(id=hook.id, url=hook_url, headers=headers,
+                                   send_payload=True, send_for_all_actions=True)  # fmt: skip
+
+
+def ask_backend_for_predictions(client: LabelStudio, project_id: int) -> None:
+    """Let the project fetch a prediction for a task opened or listed without one, and show
+    every model version's (a project ``model_version`` would hide the backend's)."""
+    client.projects.update(id=project_id, evaluate_predictions_automatically=True,
+                           show_collab_predictions=True, model_version="")  # fmt: skip

@@ -16,8 +16,6 @@ from typing import Any
 from stancebank.dataset.schema import Schema
 from stancebank.labeling.ls_contract import CLAIM_TAG, prediction_for
 
-DEFAULT_BACKEND_PORT = 9090
-"""Label Studio's documentation uses 9090 for ML backends."""
 SECRET_ENV = "STANCEBANK_BACKEND_SECRET"
 """Where ``serve-model`` and ``label connect-model`` read the shared secret (an
 environment variable keeps it out of the process list and the shell history)."""

@@ -7,9 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from label_studio_sdk import LabelStudio
+from typing import TYPE_CHECKING, Any
 
 from stancebank.dataset.claims_io import answer_texts
 from stancebank.dataset.errors import InputError
@@ -17,6 +15,10 @@ from stancebank.dataset.predictions_io import Prediction
 from stancebank.dataset.schema import Schema
 from stancebank.labeling import client as ls
 from stancebank.labeling.ls_contract import label_config, prediction_for, task_for
+from stancebank.labeling.options import DEFAULT_ORDER
+
+if TYPE_CHECKING:
+    from label_studio_sdk import LabelStudio
 
 
 @dataclass
@@ -82,6 +84,21 @@ def uncertainty_order(tasks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(tasks, key=score)
 
 
+def push_lock(url: str, title: str):
+    """One push at a time per server and project title, across processes on this machine,
+    so two pushes at once make one project and import each claim once."""
+    import hashlib
+
+    from filelock import FileLock
+
+    from stancebank.labeling.paths import cache_dir
+
+    locks = cache_dir() / "locks"
+    locks.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = hashlib.sha256(f"{url}\0{title}".encode()).hexdigest()[:24]
+    return FileLock(locks / f"push-{key}.lock")
+
+
 def push(
     client: LabelStudio,
     claims: Sequence[dict[str, Any]],
@@ -90,7 +107,7 @@ def push(
     schema: Schema,
     predictions: dict[str, dict[str, Any]] | None = None,
     include_non_arguments: bool = False,
-    order: str = "file",
+    order: str = DEFAULT_ORDER,
     progress: Callable[[int], None] = lambda n: None,
     on_total: Callable[[int], None] = lambda n: None,
 ) -> PushReport:

@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancebank.labeling.ml_protocol import LABEL_EVENTS, TRAIN_EVENT, Event
+from stancebank.labeling.options import DEFAULT_RETRAIN_EVERY
 
 log = logging.getLogger("stancebank.serve")
-
-DEFAULT_EVERY = 20
-"""New labels between two retraining rounds."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ class RetrainSettings:
     claims: Path
     work_dir: Path
     answers: Path | None = None
-    every: int = DEFAULT_EVERY
+    every: int = DEFAULT_RETRAIN_EVERY
     options: dict = field(default_factory=dict)
     """The training recipe (``TrainOptions`` as a dict), handed to each round."""
     ood_data: Path | None = None

@@ -1,9 +1,7 @@
-"""Run the pinned Label Studio in its own virtual environment, on 127.0.0.1 only.
-
-Label Studio pins many packages, so it never shares the project's environment: it is
-installed on first use into ``~/.cache/stancebank/label-studio-<version>`` (or
-``$STANCEBANK_LS_VENV``). The data dir holds the SQLite database, ``server.json`` (pid,
-port, url) and ``credentials.json`` (0600: admin e-mail, password and API token).
+"""Run the pinned Label Studio (its own environment, :mod:`stancebank.labeling.install`)
+on 127.0.0.1 only: start, find, stop. The data dir holds the SQLite database (or the
+PostgreSQL URL it runs on), ``server.json`` (pid, port, url, the process's fingerprint) and
+``credentials.json`` (0600: admin e-mail, password and API token).
 """
 
 from __future__ import annotations
@@ -13,38 +11,25 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
-from stancebank.dataset.errors import ServiceError
 from stancebank.dataset.outputs import pid_alive
+from stancebank.labeling.install import LABEL_STUDIO_VERSION, ensure_installed
+from stancebank.labeling.net import ServerError, http_get, port_is_free
+from stancebank.labeling.options import DEFAULT_PORT
+from stancebank.labeling.paths import write_private
 
-LABEL_STUDIO_VERSION = "1.23.2"
-DEFAULT_PORT = 8080
+__all__ = ["ServerError", "start", "stop", "running_url", "load_credentials"]
+
 ADMIN_EMAIL = "admin@stancebank.local"
 STATE_FILE = "server.json"
 CREDENTIALS_FILE = "credentials.json"
 LOG_FILE = "server.log"
-
-
-class ServerError(ServiceError):
-    """The server could not be installed, started, reached or stopped.
-
-    ``exit_status`` is 2 when the user can fix it by changing an input (a taken port, a
-    wrong token), 1 when the server itself failed.
-    """
-
-    def __init__(self, message: str, *, exit_status: int = 1) -> None:
-        super().__init__(message)
-        self.exit_status = exit_status
 
 
 @dataclass(frozen=True)
@@ -52,60 +37,6 @@ class Credentials:
     email: str
     password: str
     token: str
-
-
-def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "stancebank" / "label-studio"
-
-
-def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
-    """``data_dir``, else ``$STANCEBANK_LS_DATA_DIR``, else :func:`default_data_dir`."""
-    if data_dir:
-        return Path(data_dir)
-    env = os.environ.get("STANCEBANK_LS_DATA_DIR")
-    return Path(env) if env else default_data_dir()
-
-
-def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/stancebank`` (default ``~/.cache/stancebank``): the Label Studio
-    environment, push locks, what ``label status`` remembers."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stancebank"
-
-
-def default_venv() -> Path:
-    if env := os.environ.get("STANCEBANK_LS_VENV"):
-        return Path(env)
-    return cache_dir() / f"label-studio-{LABEL_STUDIO_VERSION}"
-
-
-def ensure_installed(venv: Path | None = None) -> Path:
-    """The ``label-studio`` executable, installing the pinned version on first use."""
-    venv = venv or default_venv()
-    executable = venv / "bin" / "label-studio"
-    complete = venv / ".stancebank-complete"
-    if complete.exists():
-        return executable
-    print(
-        f"installing label-studio=={LABEL_STUDIO_VERSION} into {venv} (first use, 1-3 minutes)",
-        file=sys.stderr,
-    )
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([_base_python(), "-m", "venv", "--clear", str(venv)], check=True)
-    result = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-         f"label-studio=={LABEL_STUDIO_VERSION}"],
-        check=False,
-    )  # fmt: skip
-    if result.returncode != 0 or not executable.exists():
-        raise ServerError(f"pip could not install label-studio=={LABEL_STUDIO_VERSION} in {venv}")
-    complete.write_text(LABEL_STUDIO_VERSION + "\n", encoding="utf-8")
-    return executable
-
-
-def _base_python() -> str:
-    """A Python outside any venv, so the server's venv does not inherit the project's."""
-    return getattr(sys, "_base_executable", None) or sys.executable
 
 
 def load_credentials(data_dir: Path) -> Credentials | None:
@@ -131,15 +62,6 @@ def private_data_dir(data_dir: Path) -> Path:
     return data_dir
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a 0600 file atomically (temp file + rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def _create_credentials(data_dir: Path) -> Credentials:
     credentials = Credentials(
         email=ADMIN_EMAIL, password=secrets.token_urlsafe(18), token=secrets.token_hex(20)
@@ -149,24 +71,6 @@ def _create_credentials(data_dir: Path) -> Credentials:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(credentials.__dict__, handle)
     return credentials
-
-
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """True if a server could listen on the port (a listener there makes it False;
-    connections lingering in TIME_WAIT after a stop do not, as for the server itself)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 _SITECUSTOMIZE = """# Written by stancebank on every server start. Django makes uploaded and
@@ -208,16 +112,6 @@ def _clean_environment(data_dir: Path, credentials: Credentials) -> dict[str, st
         "FRONTEND_SENTRY_DSN": "",
         "COLLECT_ANALYTICS": "false",
     }
-
-
-def _get(url: str, timeout: float = 3.0) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, b""
-    except (urllib.error.URLError, OSError):
-        return 0, b""
 
 
 def read_state(data_dir: Path) -> dict | None:
@@ -292,7 +186,7 @@ def running_url(data_dir: Path) -> str | None:
     _check_not_foreign(state, data_dir)
     if not _is_our_server(state, data_dir):
         return None
-    status, _ = _get(f"{state['url']}/health")
+    status, _ = http_get(f"{state['url']}/health")
     return state["url"] if status == 200 else None
 
 
@@ -434,7 +328,7 @@ def start(
             raise ServerError(
                 f"Label Studio exited with status {process.returncode}; see {data_dir / LOG_FILE}"
             )
-        status, body = _get(f"{url}/api/version")
+        status, body = http_get(f"{url}/api/version")
         if status == 200 and LABEL_STUDIO_VERSION.encode() in body:
             return url, data_dir / CREDENTIALS_FILE
         time.sleep(1.0)

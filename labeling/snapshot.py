@@ -9,10 +9,13 @@ pseudonym on another server), else by the server's user id; addresses stay on th
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from stancebank.dataset.annotations_io import AnnotationRecord, Pseudonyms
+from stancebank.dataset.errors import InputError
 from stancebank.dataset.schema import Schema
 from stancebank.labeling.ls_contract import parse_result
 
@@ -75,3 +78,34 @@ def records_from_tasks(
             )
     records.sort(key=lambda r: (r["ls_task_id"] or 0, r["ls_annotation_id"] or 0))
     return records, skipped
+
+
+def snapshot_records(
+    tasks: Iterable[Mapping[str, Any]],
+    schema: Schema,
+    pseudonyms: Pseudonyms,
+    emails: Mapping[int, str] | None,
+    *,
+    source: str,
+) -> tuple[list[AnnotationRecord], int]:
+    """:func:`records_from_tasks`, with a task that does not fit the schema reported as bad
+    input named by ``source`` (the export file, or the project)."""
+    try:
+        return records_from_tasks(tasks, schema, pseudonyms, emails)
+    except TaskProblem as problem:
+        raise InputError(source, str(problem)) from None
+
+
+def read_export(path: Path) -> list[dict[str, Any]]:
+    """The tasks of a JSON export downloaded from Label Studio's UI."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected a Label Studio JSON export") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(path, f"not a Label Studio JSON export ({error})") from None
+    if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):
+        raise InputError(path, "not a Label Studio JSON export (expected a list of tasks)")
+    return data

@@ -35,7 +35,7 @@ DM_DATETIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 def cache_path(url: str, project_id: int, created_at: str) -> Path:
     """One file per server, project and project creation (a re-created project with the
     same id starts afresh)."""
-    from stancebank.labeling.server import cache_dir
+    from stancebank.labeling.paths import cache_dir
 
     key = hashlib.sha256(f"{url}\0{project_id}\0{created_at}".encode()).hexdigest()[:24]
     return cache_dir() / "status" / f"{key}.json"
@@ -123,3 +123,32 @@ def save(path: Path, remembered: Remembered) -> None:
         json.dump({"version": VERSION, "read_at": remembered.read_at,
                    "tasks": remembered.tasks}, handle)  # fmt: skip
     os.replace(staging, path)
+
+
+def remember(server_url: str, project_id: int, counts, tasks, stance_name: str) -> None:
+    """Remember ``tasks`` (an export of every annotated task, read when the server answered
+    ``counts``) for the next ``label status``."""
+    path = cache_path(server_url, project_id, counts.created_at)
+    save(path, Remembered({}).merge(tasks, stance_name).at(counts.server_time))
+
+
+def current_tasks(client, server_url: str, project_id: int, stance_name: str):
+    """The project's annotated tasks: the remembered ones updated with those changed since
+    the last read when the counts then agree with the server's, else all of them read again.
+    Returns them by task id, and the project's task count."""
+    from stancebank.labeling import client as ls
+
+    counts = ls.project_counts(client, project_id)
+    path = cache_path(server_url, project_id, counts.created_at)
+    remembered = load(path)
+    current = None
+    if remembered is not None and (since := remembered.since()) is not None:
+        changed = ls.tasks_updated_since(client, project_id, since)
+        merged = remembered.merge(changed, stance_name)
+        if merged.counts() == (counts.annotations, counts.cancelled):
+            current = merged
+    if current is None:
+        exported = ls.export_annotated(client, project_id)
+        current = Remembered({}).merge(exported, stance_name)
+    save(path, current.at(counts.server_time))
+    return current.tasks, counts.tasks

@@ -21,7 +21,7 @@ from stancebank.dataset.aggregate import latest_per_annotator
 from stancebank.dataset.agreement import agreement_report
 from stancebank.dataset.annotations_io import AnnotationRecord, annotations_from_records
 from stancebank.dataset.errors import InputError
-from stancebank.labeling.server import write_private
+from stancebank.labeling.paths import write_private
 
 ANNOTATOR_CREDENTIALS_FILE = "annotator-credentials.json"
 """``{e-mail: password}`` of the accounts stancebank created, 0600, beside credentials.json."""

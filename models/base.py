@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,3 +192,19 @@ def describe_base_model(name: str) -> str:
                 "file by file against the publisher's hashes (model.safetensors sha256 "
                 f"`{MPNET.files['model.safetensors'][:16]}…`)")  # fmt: skip
     return f"`{name}`"
+
+
+def load_base(base_model: str, names: Sequence[str]):
+    """The base model with a fresh classification head for ``names``, its tokenizer, and
+    the folder or id it was loaded from."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    base = resolve_base_model(base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base,
+        num_labels=len(names),
+        id2label=dict(enumerate(names)),
+        label2id={n: i for i, n in enumerate(names)},
+    )
+    return model, tokenizer, base

@@ -1,15 +1,21 @@
 """Labelled examples for training and evaluation, from a dataset folder (through
-:mod:`stancebank.dataset.release`) or a labelled CSV / JSONL file."""
+:mod:`stancebank.dataset.release`) or a labelled CSV / JSONL file; what a recipe trains on
+(the split and the extras), its class weights, and what its tokenizer reads."""
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stancebank.dataset.errors import InputError
 from stancebank.dataset.jsonl import read_jsonl
+
+if TYPE_CHECKING:
+    from stancebank.models.options import TrainOptions
 
 
 @dataclass
@@ -142,3 +148,45 @@ def load_eval_data(
         if not examples.texts:
             raise InputError(source, f"no example is labelled {', '.join(only)}")
     return examples, only
+
+
+def training_examples(
+    train: Examples, options: TrainOptions
+) -> tuple[list[str], list[str], list[str], dict[str, int]]:
+    """The training texts, labels and questions ("" where there is none): the split's, then
+    the extras ``options`` asks for — each label's definition from the schema, and the
+    team-written examples (never part of the published dataset); and how many of each
+    extra were added."""
+    from stancebank.dataset.schema import label_names
+
+    texts, labels = list(train.texts), list(train.labels)
+    questions = [train.question_of(i) for i in range(len(train.texts))]
+    names = label_names()
+    added: dict[str, int] = {}
+    if options.label_descriptions:
+        texts += list(names.definitions)
+        labels += list(names.stances)
+        questions += [""] * len(names.stances)
+        added["label_descriptions"] = len(names.stances)
+    if options.team_examples:
+        team = [r for _, r in read_jsonl(options.team_examples) if r.get("label") in names.stances]
+        texts += [r["text"] for r in team]
+        labels += [r["label"] for r in team]
+        questions += [str(r.get("question") or "") for r in team]
+        added["team_examples"] = len(team)
+    return texts, labels, questions, added
+
+
+def class_weights(labels: Sequence[str], names: Sequence[str]) -> list[float]:
+    """Inverse class frequency, normalised to mean 1 (classes never seen get weight 1)."""
+    counts = Counter(labels)
+    raw = [len(labels) / (len(names) * counts[n]) if counts[n] else 1.0 for n in names]
+    mean = sum(raw) / len(raw)
+    return [w / mean for w in raw]
+
+
+def model_inputs(texts: Sequence[str], questions: Sequence[str], *, pairs: bool) -> tuple:
+    """What a tokenizer reads: ``(questions, texts)`` as pairs, or the texts alone."""
+    if not pairs:
+        return (list(texts),)
+    return (list(questions) if questions else [""] * len(texts), list(texts))

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_OOD_DATA = Path("../shared/eval/surveillance-dev.csv")
-"""The out-of-domain dev set ``train`` scores when it is there (relative to the working
-directory, as in the repository's checkout); it is never trained on."""
+from stancebank.dataset.errors import InputError
+
 DEFAULT_SPLIT = "test"
 """The dataset split that ``evaluate`` and ``report`` score."""
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -22,8 +21,9 @@ RECIPES = ("sentence-head", "fine-tune")
 """``sentence-head``: logistic regression on the frozen sentence encoder's mean-pooled
 embeddings (:mod:`models.sentence_head`); ``fine-tune``: a ``…ForSequenceClassification``
 model, linear-probe warm start then full fine-tuning (:mod:`models.train`)."""
-FINE_TUNE_ONLY = ("epochs", "learning_rate", "probe_epochs", "question_pair")
-"""Options that only the fine-tune recipe reads."""
+FINE_TUNE_DEFAULTS = {"epochs": 4, "learning_rate": 3e-5, "probe_epochs": 10}
+"""Defaults of the options only the fine-tune recipe reads (``question_pair`` too, off by
+default); :class:`TrainOptions` leaves them ``None`` for the sentence head."""
 
 
 @dataclass
@@ -39,12 +39,13 @@ class TrainOptions:
     """Inverse L2 strength of the sentence head's logistic regression (scikit-learn's ``C``),
     chosen on the release's grouped CV and held-out team-example settings, not on the dev
     set (models/EXPERIMENTS.md)."""
-    epochs: int = 4
-    """Fine-tune: epochs of full fine-tuning (0: train the head on the frozen encoder's first
-    token only); an upper bound when early stopping is on."""
+    epochs: int | None = None
+    """Fine-tune (default 4): epochs of full fine-tuning (0: train the head on the frozen
+    encoder's first token only); an upper bound when early stopping is on."""
     seed: int = 13
-    learning_rate: float = 3e-5
-    """Of full fine-tuning (the recipe measured for all-MiniLM used 8e-5 with 8 epochs)."""
+    learning_rate: float | None = None
+    """Fine-tune (default 3e-5): of full fine-tuning (the recipe measured for all-MiniLM
+    used 8e-5 with 8 epochs)."""
     batch_size: int = 16
     max_length: int = 128
     weight_decay: float = 0.01
@@ -57,19 +58,39 @@ class TrainOptions:
     with a smaller validation split training runs all epochs (it is scored once, after)."""
     label_descriptions: bool = True
     """Add each label's one-line definition from the schema as a training example."""
-    probe_epochs: int = 10
-    """Epochs of training only the pooler and classifier on the frozen encoder before full
-    fine-tuning (a linear-probe warm start, see models/EXPERIMENTS.md); 0 to skip."""
+    probe_epochs: int | None = None
+    """Fine-tune (default 10): epochs of training only the pooler and classifier on the
+    frozen encoder before full fine-tuning (a linear-probe warm start, see
+    models/EXPERIMENTS.md); 0 to skip."""
     probe_learning_rate: float = 2e-3
     question_pair: bool = False
-    """Read (question, claim) as a text pair instead of the claim alone; the model folder
-    records it (``stancebank.json``) and ``predict``/``evaluate`` pass the question."""
+    """Fine-tune: read (question, claim) as a text pair instead of the claim alone; the
+    model folder records it (``stancebank.json``) and ``predict``/``evaluate`` pass the
+    question."""
     calibrate: bool = True
     """Fold a temperature into the model's output layer, so its probabilities mean what they
     say: fitted on out-of-fold logits over the training items (sentence head), on a held-out
     fifth of the train split (fine-tune), never on the dev set."""
     team_examples: str = str(TEAM_EXAMPLES)
     """JSONL of team-written ``{text, label}`` examples added to training; "" for none."""
+
+    def __post_init__(self) -> None:
+        """The recipe's checks, the same for the Python API and the command line: an option
+        of another recipe is an error rather than silently ignored; fine-tuning's options
+        not given take :data:`FINE_TUNE_DEFAULTS`."""
+        if self.recipe not in RECIPES:
+            raise InputError("--recipe", f"'{self.recipe}': choose from {', '.join(RECIPES)}")
+        if self.head_c <= 0:
+            raise InputError("--head-c", f"{self.head_c}: must be above 0")
+        given = [name for name in FINE_TUNE_DEFAULTS if getattr(self, name) is not None]
+        given += ["question_pair"] if self.question_pair else []
+        if given and self.recipe != "fine-tune":
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            raise InputError(flags, f"applies to --recipe fine-tune, not {self.recipe}")
+        if self.recipe == "fine-tune":
+            for name, default in FINE_TUNE_DEFAULTS.items():
+                if getattr(self, name) is None:
+                    setattr(self, name, default)
 
 
 @dataclass

@@ -28,6 +28,13 @@ from transformers.modeling_outputs import SequenceClassifierOutput
 MODEL_TYPE = "stancebank-mean-pooling"
 
 
+def mean_pooled(states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Mean of the token states under the attention mask, L2-normalised."""
+    mask = attention_mask.unsqueeze(-1).to(states.dtype)
+    pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, dim=-1)
+
+
 class MeanPoolingConfig(PretrainedConfig):
     """``encoder``: the sentence encoder's own config, as a dict."""
 
@@ -75,10 +82,7 @@ class MeanPoolingClassifier(PreTrainedModel):
         """Mean of the token states under the attention mask, L2-normalised."""
         inputs = {k: v for k, v in inputs.items() if v is not None}
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **inputs)
-        states = states.last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(states.dtype)
-        pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, dim=-1)
+        return mean_pooled(states.last_hidden_state, attention_mask)
 
     def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
                 **kwargs) -> SequenceClassifierOutput:  # fmt: skip

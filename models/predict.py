@@ -9,7 +9,6 @@ identical to float32.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,37 +24,14 @@ class Classifier:
     """Class names in the model's output order (its ``id2label``)."""
     version: str
     pair: bool = False
-    """The model reads (question, claim) text pairs (``stancebank.json`` in its folder)."""
-
-
-INPUT_FILE = "stancebank.json"
-"""What a stancebank model folder says about itself: ``{"input": "claim"}`` or
-``{"input": "question+claim"}``, and its ``model_version`` (:mod:`models.version`)."""
-
-
-def model_facts(model_path: str) -> dict:
-    path = os.path.join(model_path, INPUT_FILE)
-    if not os.path.isfile(path):
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        facts = json.load(handle)
-    return facts if isinstance(facts, dict) else {}
-
-
-def reads_pairs(model_path: str) -> bool:
-    return model_facts(model_path).get("input") == "question+claim"
+    """The model reads (question, claim) text pairs (:mod:`stancebank.models.folder`)."""
 
 
 def model_version(model_path: str) -> str:
-    """The version a stancebank model folder records; for another folder, one from its
-    content; for a Hub id, the id."""
-    from stancebank.models.version import content_version
+    """The version of a model folder (recorded, else from its content) or Hub id."""
+    from stancebank.models.folder import read_facts, version_of
 
-    if recorded := model_facts(model_path).get("model_version"):
-        return str(recorded)
-    if os.path.isdir(model_path):
-        return content_version(model_path, os.path.basename(os.path.normpath(model_path)))
-    return model_path
+    return version_of(model_path, read_facts(model_path))
 
 
 def bf16_is_fast() -> bool:
@@ -80,11 +56,13 @@ def load_classifier(
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+    from stancebank.models.folder import read_facts, version_of
     from stancebank.models.locate import locate_model
     from stancebank.models.pooled import register
 
     register()  # the sentence head's architecture, without running code from the folder
     model_path = locate_model(model_path)
+    facts = read_facts(model_path)
     torch.set_num_threads(os.cpu_count() or 1)
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     model = AutoModelForSequenceClassification.from_pretrained(model_path)
@@ -98,7 +76,7 @@ def load_classifier(
     id2label = model.config.id2label
     labels = [id2label[i] for i in range(len(id2label))]
     return Classifier(
-        tokenizer, model, labels, model_version(model_path), pair=reads_pairs(model_path)
+        tokenizer, model, labels, version_of(model_path, facts), pair=facts.reads_pairs
     )
 
 

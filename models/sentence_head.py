@@ -18,49 +18,14 @@ layer. The dev set is never used.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from stancebank.dataset.progress import progress_bar
+from stancebank.models.embed import Embedder
+from stancebank.models.folds import out_of_fold
 from stancebank.models.options import TrainOptions
-
-FOLDS = 5
-
-
-def load_encoder(base: str):
-    """The sentence encoder without its own pooler, and its tokenizer."""
-    from transformers import AutoModel, AutoTokenizer
-
-    try:
-        encoder = AutoModel.from_pretrained(base, add_pooling_layer=False)
-    except TypeError:
-        encoder = AutoModel.from_pretrained(base)
-    return encoder.eval(), AutoTokenizer.from_pretrained(base)
-
-
-def embed_texts(model, tokenizer, texts: Sequence[str], *, max_length: int,
-                progress: bool = False) -> np.ndarray:  # fmt: skip
-    """The model's sentence embeddings of ``texts``, in input order (batches sorted by
-    length, so padding stays small)."""
-    import torch
-
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), model.classifier.in_features), dtype=np.float32)
-    model.eval()
-    with (
-        torch.inference_mode(),
-        progress_bar(total=len(texts), desc="embed", unit="claim", enabled=progress) as bar,
-    ):
-        for start in range(0, len(order), 64):
-            batch = order[start : start + 64]
-            encoded = tokenizer([texts[i] for i in batch], padding=True, truncation=True,
-                                max_length=max_length, return_tensors="pt")  # fmt: skip
-            out[batch] = model.sentence_embeddings(**encoded).float().numpy()
-            bar.update(len(batch))
-    return out
 
 
 def fit_logistic(x: np.ndarray, targets: Sequence[int], n_classes: int, options: TrainOptions):
@@ -94,29 +59,19 @@ def calibration_groups(groups: Sequence[str], questions: Sequence[str], n: int) 
     return [*groups[:n], *extras]
 
 
-def grouped_folds(x, targets, groups, seed: int) -> list:
-    """Up to five ``(train, test)`` index splits, stratified and grouped by ``groups``."""
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    folds = max(2, min(FOLDS, len(set(groups))))
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "least populated class has fewer members"
-        return list(splitter.split(x, list(targets), list(groups)))
-
-
 def out_of_fold_logits(x, targets, groups, n_classes, options: TrainOptions, *, seed: int,
                        extra=None) -> np.ndarray:  # fmt: skip
     """Logits of each of ``x``'s items from a head fitted without its group; ``extra`` =
     ``(x, targets)`` added to every training fold, never scored."""
     extra_x, extra_targets = extra if extra is not None else (x[:0], [])
     targets = np.asarray(targets)
-    result = np.zeros((len(targets), n_classes), dtype=np.float32)
-    for train, test in grouped_folds(x, targets, groups, seed):
-        head = fit_logistic(np.vstack([x[train], extra_x]),
+
+    def fit(train):
+        return fit_logistic(np.vstack([x[train], extra_x]),
                             [*targets[train], *extra_targets], n_classes, options)  # fmt: skip
-        result[test] = logits(x[test], head)
-    return result
+
+    return out_of_fold(targets, groups, fit=fit, score=lambda head, test: logits(x[test], head),
+                       seed=seed)  # fmt: skip
 
 
 def train_sentence_head(
@@ -128,13 +83,16 @@ def train_sentence_head(
     *,
     groups: Sequence[str] = (),
     questions: Sequence[str] = (),
+    embedder: Embedder | None = None,
     progress: bool = True,
 ) -> dict:
     """Fit the head on ``texts`` (the first ``len(groups)`` from the release, grouped by
-    answer; the rest extras), calibrate it, and save the model to ``out_dir``."""
+    answer; the rest extras), calibrate it, and save the model to ``out_dir``. An
+    ``embedder`` of the base model that already read the texts saves a forward pass."""
     import torch
 
     from stancebank.models.base import resolve_base_model
+    from stancebank.models.folder import write_model
     from stancebank.models.head import fit_temperature
     from stancebank.models.pooled import MeanPoolingClassifier, register
 
@@ -142,12 +100,12 @@ def train_sentence_head(
         raise ValueError("--question-pair needs --recipe fine-tune (a sentence encoder reads "
                          "one text)")  # fmt: skip
     register()
-    base = resolve_base_model(options.base_model)
-    encoder, tokenizer = load_encoder(base)
-    model = MeanPoolingClassifier.from_encoder(encoder, list(names)).eval()
+    embedder = embedder or Embedder(resolve_base_model(options.base_model),
+                                    max_length=options.max_length)  # fmt: skip
+    model = MeanPoolingClassifier.from_encoder(embedder.encoder, list(names)).eval()
     index = {name: i for i, name in enumerate(names)}
     targets = [index[label] for label in labels]
-    x = embed_texts(model, tokenizer, texts, max_length=options.max_length, progress=progress)
+    x = embedder(texts, progress=progress)
     weights, bias = fit_logistic(x, targets, len(names), options)
     temperature, calibration_items = 1.0, 0
     folds = calibration_groups(list(groups), list(questions) or [""] * len(texts), len(groups))
@@ -158,22 +116,13 @@ def train_sentence_head(
     with torch.no_grad():
         model.classifier.weight.copy_(torch.from_numpy(weights / temperature))
         model.classifier.bias.copy_(torch.from_numpy(bias / temperature))
-    save_model(model, tokenizer, out_dir)
+    write_model(out_dir, model, embedder.tokenizer, options, copy_architecture=True)
     return {
-        "recipe": "sentence-head", "base_model": base, "head_c": options.head_c,
+        "recipe": "sentence-head", "base_model": embedder.base, "head_c": options.head_c,
         "train_loss": None, "epochs_run": 0, "early_stopping": False,
         "best_validation_macro_f1": None, "linear_probe_epochs": 0,
         "temperature": round(temperature, 4), "calibration_items": calibration_items,
     }  # fmt: skip
-
-
-def save_model(model, tokenizer, out_dir: Path) -> None:
-    """Weights, config with ``auto_map`` and a copy of :mod:`models.pooled` (so plain
-    transformers loads the folder with ``trust_remote_code=True``), and the tokenizer."""
-    type(model.config).register_for_auto_class()
-    type(model).register_for_auto_class("AutoModelForSequenceClassification")
-    model.save_pretrained(str(out_dir))
-    tokenizer.save_pretrained(str(out_dir))
 
 
 def sentence_head_cv(options: TrainOptions, x, labels, groups, extra, names, *,

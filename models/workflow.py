@@ -1,9 +1,9 @@
-"""``train``'s workflow: fine-tune, score on the test split, put reference baselines beside
-it, write the model folder with its card and metrics."""
+"""``train``'s workflow: train the recipe, score it on the test split, by grouped CV on the
+release and on an out-of-domain file, put reference baselines beside it, and write the model
+folder with its card and metrics (replaced only when complete)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,21 +11,15 @@ import numpy as np
 from stancebank.dataset.outputs import staged_directory
 from stancebank.dataset.schema import load_schema
 from stancebank.models.base import resolve_base_model
-from stancebank.models.baselines import embed, embedding_lr, grouped_cv, majority, tfidf_lr
+from stancebank.models.baselines import embedding_lr, grouped_cv, majority, tfidf_lr
 from stancebank.models.card import model_card
 from stancebank.models.data import concat, load_labelled_file, load_splits, require_split
+from stancebank.models.embed import Embedder
 from stancebank.models.evaluate import score_examples
+from stancebank.models.folder import record_version, write_results
 from stancebank.models.metrics import classification_metrics, polar_macro_f1, present_labels
-from stancebank.models.sentence_head import sentence_head_cv
-from stancebank.models.train import TrainOptions, fine_tune, frozen_encoder_cv, training_examples
-from stancebank.models.version import base_prefix, content_version
-
-
-def _embeddings(splits, extra, base) -> dict:
-    """Mean-pooled sentence embeddings of every release and extra text, computed once for
-    the baselines and the sentence head's grouped CV."""
-    texts = sorted(set(concat(splits).texts) | set(extra[0]))
-    return dict(zip(texts, embed(texts, base), strict=True))
+from stancebank.models.options import TrainOptions
+from stancebank.models.train import train_model, training_examples
 
 
 def _baselines(splits, train, test, extra, names, vectors, cv: bool) -> dict:
@@ -55,8 +49,11 @@ def _baselines(splits, train, test, extra, names, vectors, cv: bool) -> dict:
 
 def _recipe_cv(options: TrainOptions, splits: list, extra, names, vectors) -> dict | None:
     """Grouped CV of the recipe itself over every release claim — cheap for the sentence
-    head and the frozen-encoder head (states computed once); None for fine-tuning, whose CV
-    needs five trainings (``scripts/experiments/recipes.py`` runs it)."""
+    head and the frozen-encoder head (embeddings or states computed once); None for
+    fine-tuning, whose CV needs five trainings (``scripts/experiments/recipes.py`` runs it)."""
+    from stancebank.models.head import frozen_head_cv
+    from stancebank.models.sentence_head import sentence_head_cv
+
     everything = concat(splits)
     if len(set(everything.groups)) < 2:
         return None
@@ -68,7 +65,7 @@ def _recipe_cv(options: TrainOptions, splits: list, extra, names, vectors) -> di
         probs = sentence_head_cv(options, stack(everything.texts), everything.labels,
                                  everything.groups, (stack(extra[0]), extra[1]), names)  # fmt: skip
     elif options.epochs == 0:
-        probs = frozen_encoder_cv(options, everything, extra)["probabilities"]
+        probs = frozen_head_cv(options, everything, extra)
     else:
         return None
     predicted = [names[i] for i in probs.argmax(1)]
@@ -95,17 +92,6 @@ def _out_of_domain(model_dir: Path, ood_data: Path | None) -> dict | None:
     return {"data": ood_data.name, "labels": only or metrics["labels"], **metrics}
 
 
-def record_version(model_dir: Path, base_model: str) -> str:
-    """Derive the model's version from its saved weights and label map and write it into
-    its ``stancebank.json``."""
-    from stancebank.models.predict import INPUT_FILE, model_facts
-
-    version = content_version(model_dir, base_prefix(base_model))
-    facts = {**model_facts(str(model_dir)), "model_version": version}
-    (model_dir / INPUT_FILE).write_text(json.dumps(facts) + "\n", encoding="utf-8")
-    return version
-
-
 def train_and_report(
     dataset_dir: Path,
     out_dir: Path,
@@ -118,6 +104,8 @@ def train_and_report(
     """Train, score on validation and test, on an out-of-domain labelled file and by
     grouped CV of the recipe, put baselines beside it; write the model folder (replaced only
     when complete) and return its metrics."""
+    from stancebank.models.predict import load_classifier, predict_proba
+
     splits = load_splits(dataset_dir)
     train = require_split(splits, "train", dataset_dir)
     validation, test = splits.get("validation"), splits.get("test")
@@ -126,27 +114,31 @@ def train_and_report(
     n = len(train.texts)
     extra = (texts[n:], labels[n:], questions[n:])
     loaded = [s for s in (train, validation, test) if s is not None]
+    # One encoder and one forward pass per text for the baselines, the sentence head and
+    # its grouped CV: every release and extra text is embedded here, once.
+    embedder = Embedder(resolve_base_model(options.base_model), max_length=options.max_length)
+    release_texts = concat(loaded).texts
+    embedder([*release_texts, *extra[0]], progress=progress)
     with staged_directory(out_dir, command="train") as staging:
-        training = fine_tune(
+        training = train_model(
             texts, labels, validation, names, staging, options, groups=train.groups,
-            questions=questions, progress=progress,
+            questions=questions, embedder=embedder, progress=progress,
         )  # fmt: skip
         training.update(
             train_examples=len(train.texts), extra_examples=added,
             seed=options.seed,
         )  # fmt: skip
         version = record_version(staging, options.base_model)
-        from stancebank.models.predict import load_classifier, predict_proba
-
         classifier = load_classifier(str(staging))
         metrics: dict = {"labels": list(names), "model_version": version, "training": training}
         for name, split in (("validation", validation), ("test", test)):
             if split is not None:
                 probs = predict_proba(classifier, split.texts, questions=split.questions)
                 predicted = [names[i] for i in probs.argmax(axis=1)]
-                labels = present_labels(split.labels, predicted, names)
-                metrics[name] = classification_metrics(split.labels, predicted, labels)
-        vectors = _embeddings(loaded, extra, resolve_base_model(options.base_model))
+                scored = present_labels(split.labels, predicted, names)
+                metrics[name] = classification_metrics(split.labels, predicted, scored)
+        vectors = dict(zip(release_texts + extra[0],
+                           embedder([*release_texts, *extra[0]]), strict=True))  # fmt: skip
         if cv and (recipe_cv := _recipe_cv(options, loaded, extra, names, vectors)):
             metrics["cv"] = recipe_cv
         if ood := _out_of_domain(staging, ood_data):
@@ -155,11 +147,9 @@ def train_and_report(
         metrics["baselines"]["this model"] = {
             "test_macro_f1": metrics.get("test", {}).get("macro_f1")
         }
-        (staging / "metrics.json").write_text(
-            json.dumps(metrics, indent=1) + "\n", encoding="utf-8"
-        )
+        card = None
         if "test" in metrics:
             card = model_card(metrics, dataset_name=Path(dataset_dir).name,
                               base_model=options.base_model)  # fmt: skip
-            (staging / "README.md").write_text(card, encoding="utf-8")
+        write_results(staging, metrics, card)
     return metrics

@@ -27,12 +27,12 @@ def zero_shot(examples: Examples, encoder: str) -> Predictions:
     """Similarity of each claim to each stance's prototype sentence, with ``encoder`` (a
     base model name or folder, see :func:`stancebank.models.base.resolve_base_model`)."""
     from stancebank.models.base import resolve_base_model
-    from stancebank.models.baselines import embed
+    from stancebank.models.embed import Embedder
 
     stances = load_schema().stances
-    path = resolve_base_model(encoder)
-    claims = embed(examples.texts, path)
-    prototypes = embed([s.prototype for s in stances], path)
+    embed = Embedder(resolve_base_model(encoder))
+    claims = embed(examples.texts)
+    prototypes = embed([s.prototype for s in stances])
     logits = SHARPNESS * claims @ prototypes.T
     probs = np.exp(logits - logits.max(1, keepdims=True))
     probs /= probs.sum(1, keepdims=True)

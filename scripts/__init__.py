@@ -40,7 +40,7 @@ _API = {
     ),
     "stancebank.labeling.team": ("TeamStatus",),
     "stancebank.labeling.push": ("PushReport",),
-    "stancebank.labeling.server": ("ServerError",),
+    "stancebank.labeling.net": ("ServerError",),
     "stancebank.dataset.errors": ("InputError", "ServiceError"),
     "stancebank.models.api": (
         "train", "predict", "evaluate", "compare", "report", "TrainResult", "PredictResult",

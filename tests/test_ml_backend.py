@@ -1,7 +1,9 @@
-"""serve-model without Label Studio: the protocol's requests and answers, HTTP 400/401 for
-what it cannot read or must refuse, and the retrainer's decisions (counting labels, one
-round at a time, a worse or crashed candidate never served). The whole loop with the real
-server is in tests/integration/test_ml_backend.py."""
+"""serve-model without Label Studio and without a trained model: the protocol's requests
+and answers (the app runs with a fake predict function), HTTP 400/401 for what it cannot
+read or must refuse, and the retrainer's decisions (counting labels, one round at a time, a
+worse or crashed candidate never served). That a model folder becomes the same predictor is
+one test at the end (on a random tiny encoder); the whole loop with the real server and a
+real model is in tests/integration/test_ml_backend.py."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
@@ -32,6 +35,19 @@ from stancebank.labeling.retrain import (
 
 SCHEMA = load_schema()
 SECRET = "unit-secret"
+FAKE_VERSION = "fake-v1"
+
+
+def fake_predict(claims: list[str], questions: list[str]):
+    """A stand-in model: the first stance for claims that mention safety, else the second,
+    with a probability that depends on the claim's length (so scores differ per task)."""
+    labels = list(SCHEMA.stance_values)
+    probs = np.full((len(claims), len(labels)), 0.05, dtype=np.float32)
+    for row, claim in enumerate(claims):
+        best = 0 if "saf" in claim.lower() else 1
+        probs[row, best] = 0.5 + min(len(claim), 40) / 100
+        probs[row] /= probs[row].sum()
+    return probs, labels
 
 
 def _auth(password: str = SECRET) -> dict[str, str]:
@@ -84,49 +100,47 @@ def test_webhook_events():
 
 
 @pytest.fixture(scope="module")
-def client(tiny_model):
+def client():
     from stancebank.labeling.ml_backend import ModelSlot, create_app
-    from stancebank.models.predict import load_classifier
-    from stancebank.serve_commands import predictor
 
-    classifier = load_classifier(str(tiny_model[0]), precision="auto")
-    slot = ModelSlot(*predictor(tiny_model[0]))
+    slot = ModelSlot(fake_predict, FAKE_VERSION)
     with TestClient(create_app(slot, secret=SECRET)) as test_client:
-        yield test_client, classifier
+        yield test_client
 
 
 def test_predict_answers_what_push_sends(client):
-    from stancebank.models.predict import predict_proba
-
-    test_client, classifier = client
     claims = ["Cameras on every corner make the streets safer.", "They read our messages."]
     tasks = [{"id": i, "data": {"claim": c, "question": ""}} for i, c in enumerate(claims)]
-    answer = test_client.post("/predict", json={"tasks": tasks}, headers=_auth())
+    answer = client.post("/predict", json={"tasks": tasks}, headers=_auth())
     assert answer.status_code == 200
     body = answer.json()
-    probs = predict_proba(classifier, claims)
+    probs, labels = fake_predict(claims, ["", ""])
     expected = [
-        prediction_for(SCHEMA, classifier.labels[int(row.argmax())], score=float(row.max()),
-                       model_version=classifier.version)
+        prediction_for(SCHEMA, labels[int(row.argmax())], score=float(row.max()),
+                       model_version=FAKE_VERSION)
         for row in probs
     ]  # fmt: skip
-    assert body["model_version"] == classifier.version
+    assert body["model_version"] == FAKE_VERSION
     for got, want in zip(body["results"], expected, strict=True):
         assert got["result"] == want["result"] and got["model_version"] == want["model_version"]
         assert got["score"] == pytest.approx(want["score"], abs=1e-5)
+    assert [r["result"][0]["value"]["choices"] for r in body["results"]] == [
+        [labels[0]],
+        [labels[1]],
+    ]
     from stancebank.labeling.ls_contract import label_config
 
-    setup = test_client.post("/setup", json={"project": "1.1", "schema": label_config(SCHEMA)},
-                             headers=_auth())  # fmt: skip
-    assert setup.json() == {"model_version": classifier.version}
-    other = test_client.post("/setup", json={"project": "1.1", "schema": "<View/>"},
-                             headers=_auth())  # fmt: skip
+    setup = client.post("/setup", json={"project": "1.1", "schema": label_config(SCHEMA)},
+                        headers=_auth())  # fmt: skip
+    assert setup.json() == {"model_version": FAKE_VERSION}
+    other = client.post("/setup", json={"project": "1.1", "schema": "<View/>"},
+                        headers=_auth())  # fmt: skip
     assert other.status_code == 400 and "made by 'stancebank label push'" in other.json()["error"]
-    assert test_client.get("/health").json()["status"] == "UP"
+    assert client.get("/health").json()["status"] == "UP"
 
 
 def test_bad_requests_get_400_and_wrong_secrets_401(client):
-    test_client, _ = client
+    test_client = client
     not_json = test_client.post("/predict", content=b"{nope", headers=_auth())
     assert not_json.status_code == 400 and not_json.json()["error"].startswith(
         "the body is not JSON"
@@ -228,8 +242,8 @@ def test_one_round_at_a_time_and_labels_during_a_round_start_the_next(tmp_path):
 def test_a_crashed_round_leaves_serving_untouched(tmp_path):
     """The real round, with Label Studio unreachable: the pull fails, the process exits
     non-zero, nothing is swapped."""
-    from stancebank.labeling.server import free_port
-    from stancebank.serve_commands import ROUND
+    from stancebank.labeling.net import free_port
+    from stancebank.service import ROUND
 
     retrainer, swaps = _retrainer(tmp_path, ROUND)
     retrainer.settings.environment = {"LABEL_STUDIO_URL": f"http://127.0.0.1:{free_port()}",
@@ -243,19 +257,20 @@ def test_a_crashed_round_leaves_serving_untouched(tmp_path):
     assert "Label Studio" in log
 
 
-def test_start_training_starts_a_round_and_predict_answers_during_it(tmp_path, tiny_model):
+def test_start_training_starts_a_round_and_predict_answers_during_it(tmp_path):
     """The "Start training" event needs no label count; while the round runs, /predict
     keeps answering with the served model, and the next request after the swap has the
     new version."""
     from stancebank.labeling.ml_backend import ModelSlot, create_app
-    from stancebank.serve_commands import predictor
 
-    predict, version = predictor(tiny_model[0])
+    predict, version = fake_predict, FAKE_VERSION
+    served = tmp_path / "served"
+    served.mkdir()
     slot = ModelSlot(predict, version)
     job = _fake_job(tmp_path, "time.sleep(3)\n" + _result(0.6, 0.6, "v-new"))
     settings = RetrainSettings(claims=tmp_path / "claims.jsonl", work_dir=tmp_path / "work",
                                every=20)  # fmt: skip
-    retrainer = Retrainer(settings, Served(tiny_model[0], version), load=lambda folder: predict,
+    retrainer = Retrainer(settings, Served(served, version), load=lambda folder: predict,
                           swap=slot.swap, job=job)  # fmt: skip
     tasks = {"tasks": [{"data": {"claim": "Cameras deter theft."}}]}
     with TestClient(create_app(slot, retrainer=retrainer)) as test_client:
@@ -285,14 +300,30 @@ def test_start_training_starts_a_round_and_predict_answers_during_it(tmp_path, t
     ],
 )  # fmt: skip
 def test_serve_and_connect_refuse_bad_input_with_one_line(
-    args, env, status, says, tiny_model, capsys, monkeypatch
+    args, env, status, says, tmp_path, capsys, monkeypatch
 ):
+    """Every check comes before the model is loaded: a folder is enough."""
     from stancebank.cli import main
-    from stancebank.labeling.server import free_port
+    from stancebank.labeling.net import free_port
 
     port = str(free_port())
-    args = [str(tiny_model[0]) if a == "MODEL" else a.replace("PORT", port) for a in args]
+    folder = tmp_path / "model"
+    folder.mkdir()
+    args = [str(folder) if a == "MODEL" else a.replace("PORT", port) for a in args]
     monkeypatch.delenv("STANCEBANK_BACKEND_SECRET", raising=False)
     assert main(args) == status
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and says.replace("PORT", port) in err, err
+
+
+def test_a_model_folder_becomes_the_predictor_the_service_serves(fake_model):
+    """What ``serve-model`` serves is the model folder's own probabilities and version."""
+    from stancebank.models.predict import load_classifier, predict_proba
+    from stancebank.service import predictor
+
+    predict, version = predictor(fake_model[0])
+    classifier = load_classifier(str(fake_model[0]), precision="auto")
+    claims = ["Cameras on every corner make the streets safer.", "They read our messages."]
+    probs, labels = predict(claims, ["", ""])
+    assert version == classifier.version and labels == classifier.labels
+    assert probs == pytest.approx(predict_proba(classifier, claims), abs=1e-6)

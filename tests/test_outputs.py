@@ -107,8 +107,8 @@ def test_train_refuses_a_build_folder(tiny_dataset, tmp_path, capsys):
     _refused(status, err, 0, 0, expect="not written by 'stancebank train'")
 
 
-def test_ingest_segment_predict_refuse_their_input(workspace, tiny_model, capsys):
-    model, _ = tiny_model
+def test_ingest_segment_predict_refuse_their_input(workspace, fake_model, capsys):
+    model, _ = fake_model
     cases = [
         (["ingest", workspace / "answers.jsonl", "--out", workspace / "answers.jsonl"], "answers"),
         (["segment", workspace / "answers.jsonl", "--out", workspace / "answers.jsonl"], "answers"),

@@ -1,6 +1,6 @@
 """What installing stancebank gives a user: one ``stancebank`` namespace (wheel and editable
-install alike), a version that matches pyproject.toml, and a package whose stages depend on
-each other one way only."""
+install alike) and a version that matches pyproject.toml. How the package is shaped inside
+is tests/test_architecture.py's."""
 
 from __future__ import annotations
 
@@ -100,54 +100,3 @@ def _modules(folder: str):
         if folder == "scripts" and path.parent != ROOT / "scripts":
             continue  # benchmarks and experiments are not part of the package
         yield path, ast.parse(path.read_text(encoding="utf-8"))
-
-
-def _imports(tree: ast.Module) -> set[str]:
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            found |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return found
-
-
-@pytest.mark.parametrize(
-    ("stage", "forbidden"),
-    [
-        ("dataset", ("stancebank.labeling", "stancebank.models")),
-        ("labeling", ("stancebank.models",)),
-        ("models", ("stancebank.labeling",)),
-    ],
-)
-def test_stages_depend_one_way(stage, forbidden):
-    """dataset is the core (formats, label schema); the stages never import the CLI."""
-    cli = ("stancebank.cli", "stancebank.console", "stancebank.commands",
-           "stancebank.label_commands", "stancebank.model_commands")  # fmt: skip
-    for path, tree in _modules(stage):
-        bad = [i for i in _imports(tree) if i.startswith(forbidden + cli)]
-        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
-
-
-def test_no_code_hard_codes_the_stance_names():
-    """The stances come from dataset/schema.json only."""
-    from stancebank.dataset.schema import load_schema
-
-    stances = set(load_schema().stance_values)
-    for folder in (*STAGES, "scripts"):
-        for path, tree in _modules(folder):
-            literals = {
-                node.value for node in ast.walk(tree)
-                if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            }  # fmt: skip
-            assert not literals & stances, f"{path.relative_to(ROOT)} names {literals & stances}"
-
-
-def test_every_module_says_what_it_owns():
-    for folder in (*STAGES, "scripts"):
-        for path, tree in _modules(folder):
-            if path.name == "__init__.py" and not tree.body:
-                continue  # an empty package marker
-            doc = ast.get_docstring(tree)
-            assert doc and doc.strip(), f"{path.relative_to(ROOT)} has no module docstring"

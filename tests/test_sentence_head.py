@@ -49,9 +49,9 @@ def test_the_saved_model_is_the_regression_on_mean_pooled_embeddings(tmp_path):
     mean-pooled embeddings of the same encoder: the head reads what the encoder was trained
     to give, not the first token."""
     from stancebank.models.base import resolve_base_model
-    from stancebank.models.baselines import embed
+    from stancebank.models.embed import Embedder
     from stancebank.models.predict import load_classifier, predict_proba
-    from stancebank.models.train import fine_tune
+    from stancebank.models.train import train_model
 
     texts = ["Cameras keep us safe.", "Nothing is private any more.",
              "Safer streets, but no privacy.", "The card is needed for trains.",
@@ -60,9 +60,9 @@ def test_the_saved_model_is_the_regression_on_mean_pooled_embeddings(tmp_path):
     labels = ["benefit", "harm", "mixed", "neutral"] * 2
     names = ["benefit", "harm", "mixed", "neutral"]
     options = TrainOptions(base_model="all-MiniLM-L6-v2", calibrate=False, team_examples="")
-    info = fine_tune(texts, labels, None, names, tmp_path / "m", options, progress=False)
+    info = train_model(texts, labels, None, names, tmp_path / "m", options, progress=False)
     assert info["recipe"] == "sentence-head" and info["temperature"] == 1.0
-    vectors = embed(texts, resolve_base_model("all-MiniLM-L6-v2"))
+    vectors = Embedder(resolve_base_model("all-MiniLM-L6-v2"))(texts)
     reference = LogisticRegression(C=2.0, class_weight="balanced", max_iter=5000)
     reference.fit(vectors, labels)
     ours = predict_proba(load_classifier(str(tmp_path / "m"), precision="fp32"), texts)

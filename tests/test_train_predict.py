@@ -88,7 +88,7 @@ def test_early_stopping_only_with_a_validation_split_big_enough_to_pick_an_epoch
     tmp_path, min_validation, early
 ):
     from stancebank.models.data import Examples
-    from stancebank.models.train import TrainOptions, fine_tune
+    from stancebank.models.train import TrainOptions, train_model
 
     names = ["benefit", "harm", "mixed", "neutral"]
     texts = ["Cameras keep us safe.", "Nothing is private any more.",
@@ -99,7 +99,7 @@ def test_early_stopping_only_with_a_validation_split_big_enough_to_pick_an_epoch
                            team_examples="",
                            label_descriptions=False, probe_epochs=0, max_length=32)  # fmt: skip
     options.min_validation = min_validation
-    info = fine_tune(texts, labels, validation, names, tmp_path / "model", options)
+    info = train_model(texts, labels, validation, names, tmp_path / "model", options)
     assert info["early_stopping"] is early
     assert info["validation_claims"] == 4
     assert (info["best_validation_macro_f1"] is not None) is early

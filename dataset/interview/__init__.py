@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from stancebank.dataset.answers_io import Answer
 from stancebank.dataset.errors import InputError
 from stancebank.dataset.interview.markdown import looks_markdown, parse_markdown
 from stancebank.dataset.interview.model import FORMATS, RawDocument
 from stancebank.dataset.interview.numbered import looks_numbered, parse_numbered
 from stancebank.dataset.interview.qa import looks_qa, parse_qa
 from stancebank.dataset.interview.records import (
-    Answer,
     answers_from,
     check_document_id,
     content_document_id,

@@ -4,31 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TypedDict
 
+from stancebank.dataset.answers_io import Answer
 from stancebank.dataset.errors import InputError
 from stancebank.dataset.interview.model import RawDocument
 from stancebank.dataset.language import identify, identify_all
 from stancebank.dataset.names import name_patterns, replace_names
-
-
-class Answer(TypedDict, total=False):
-    """One record of answers.jsonl (see DESIGN.md); ``context`` only on a document's first."""
-
-    document_id: str
-    question_id: str
-    question_index: int
-    question: str
-    respondent: str
-    answer_id: str
-    text: str
-    source: str
-    line_start: int
-    line_end: int
-    language: str
-    context: str
-    context_language: str
-
 
 _DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 

@@ -26,8 +26,8 @@ from sklearn.metrics import f1_score
 
 import stancebank
 from stancebank.models.base import resolve_base_model
-from stancebank.models.baselines import embed
 from stancebank.models.data import load_all_splits, load_labelled_file
+from stancebank.models.embed import Embedder
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "dataset" / "sources" / "interview-social-credit.txt"
@@ -100,7 +100,8 @@ def main() -> None:
     keep = [i for i, label in enumerate(dev.labels) if label in POLAR]
     dev_texts, y_dev = [dev.texts[i] for i in keep], [dev.labels[i] for i in keep]
     encoder = resolve_base_model("all-mpnet-base-v2")
-    x, x_dev = embed(pool.texts, encoder), embed(dev_texts, encoder)
+    embed = Embedder(encoder)
+    x, x_dev = embed(pool.texts), embed(dev_texts)
     y = list(pool.labels)
     file_order = list(range(len(y)))
     curves = {

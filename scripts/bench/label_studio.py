@@ -28,6 +28,7 @@ from stancebank.dataset.schema import load_schema
 from stancebank.labeling import server
 from stancebank.labeling.client import connect, resolve_connection
 from stancebank.labeling.ls_contract import annotation_result, label_config, task_for
+from stancebank.labeling.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +62,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         data_dir = tmp_path / "ls"
-        url, _ = server.start(data_dir, port=server.free_port())
+        url, _ = server.start(data_dir, port=free_port())
         try:
             env = {**os.environ, "STANCEBANK_LS_DATA_DIR": str(data_dir)}
             env.pop("LABEL_STUDIO_URL", None), env.pop("LABEL_STUDIO_API_KEY", None)

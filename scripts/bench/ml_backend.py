@@ -36,6 +36,7 @@ from stancebank.dataset.jsonl import read_jsonl
 from stancebank.dataset.schema import load_schema
 from stancebank.labeling import server
 from stancebank.labeling.ls_contract import label_config
+from stancebank.labeling.net import free_port
 from stancebank.models.options import TEAM_EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +68,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "ls"
-        url, _ = server.start(data_dir, port=server.free_port(), local_ml_backends=True)
+        url, _ = server.start(data_dir, port=free_port(), local_ml_backends=True)
         token = server.load_credentials(data_dir).token
-        port = server.free_port()
+        port = free_port()
         env = {**os.environ, "LABEL_STUDIO_URL": url, "LABEL_STUDIO_API_KEY": token}
         backend_log = Path(tmp) / "serve-model.log"
         backend = subprocess.Popen(

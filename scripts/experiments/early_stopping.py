@@ -20,7 +20,8 @@ from sklearn.metrics import f1_score
 
 from stancebank.models.data import load_dataset_split
 from stancebank.models.evaluate import predict_examples
-from stancebank.models.train import TrainOptions, fine_tune, training_examples
+from stancebank.models.options import FINE_TUNE_DEFAULTS
+from stancebank.models.train import TrainOptions, train_model, training_examples
 
 
 def main() -> None:
@@ -34,17 +35,23 @@ def main() -> None:
     names = train.label_names
     recipes = {
         "early stopping on any validation split (old default)": {"epochs": 12, "min": 0},
-        "current default": {"epochs": TrainOptions.epochs, "min": TrainOptions.min_validation},
+        "current default": {
+            "epochs": FINE_TUNE_DEFAULTS["epochs"],
+            "min": TrainOptions.min_validation,
+        },
     }
     for seed in args.seeds:
         for name, recipe in recipes.items():
             options = TrainOptions(
-                base_model="all-MiniLM-L6-v2", seed=seed, epochs=recipe["epochs"]
+                recipe="fine-tune",
+                base_model="all-MiniLM-L6-v2",
+                seed=seed,
+                epochs=recipe["epochs"],
             )
             options.min_validation = recipe["min"]
             texts, labels, _questions, _added = training_examples(train, options)
             with tempfile.TemporaryDirectory() as out:
-                info = fine_tune(texts, labels, validation, names, Path(out), options)
+                info = train_model(texts, labels, validation, names, Path(out), options)
                 predicted = predict_examples(out, test).labels
             score = f1_score(test.labels, predicted, labels=names, average="macro", zero_division=0)
             print(f"seed {seed} | {name} | epochs run {info['epochs_run']:g} | "

@@ -35,7 +35,7 @@ from stancebank.models.base import MPNET, default_base_model
 from stancebank.models.data import Examples, load_all_splits, load_labelled_file, load_splits
 from stancebank.models.options import TEAM_EXAMPLES, TrainOptions
 from stancebank.models.predict import load_classifier, predict_proba
-from stancebank.models.train import fine_tune, training_examples
+from stancebank.models.train import train_model, training_examples
 
 BH = list(load_schema().polar_values)
 ORIGINAL_EXAMPLES = 116  # the first lines of team_examples.jsonl: the seed-domain examples
@@ -84,8 +84,8 @@ def resolve(options: TrainOptions, seed: int) -> TrainOptions:
 def probabilities(options: TrainOptions, train: Examples, scored: Examples):
     all_texts, all_labels, questions, _ = training_examples(train, options)
     with tempfile.TemporaryDirectory() as tmp:
-        fine_tune(all_texts, all_labels, None, train.label_names, Path(tmp), options,
-                  questions=questions, progress=False)  # fmt: skip
+        train_model(all_texts, all_labels, None, train.label_names, Path(tmp), options,
+                    questions=questions, progress=False)  # fmt: skip
         classifier = load_classifier(tmp)
         probs = predict_proba(classifier, scored.texts, questions=scored.questions)
     order = [classifier.labels.index(n) for n in train.label_names]

@@ -27,9 +27,9 @@ from sklearn.model_selection import StratifiedGroupKFold
 from stancebank.dataset.jsonl import read_jsonl
 from stancebank.dataset.schema import label_names, load_schema
 from stancebank.models.base import default_base_model
-from stancebank.models.baselines import embed
 from stancebank.models.data import load_all_splits
-from stancebank.models.train import TEAM_EXAMPLES, TrainOptions, fine_tune
+from stancebank.models.embed import Embedder
+from stancebank.models.train import TEAM_EXAMPLES, TrainOptions, train_model
 
 BH = list(load_schema().polar_values)
 
@@ -62,7 +62,7 @@ def main() -> None:
     }
     base = default_base_model()
     every = sorted(set(data.texts) | set(extras["definitions"][0]) | set(extras["team"][0]))
-    vectors = dict(zip(every, embed(every, base), strict=True))
+    vectors = dict(zip(every, Embedder(base)(every), strict=True))
     texts, gold = np.asarray(data.texts, dtype=object), np.asarray(data.labels, dtype=object)
     splitter = StratifiedGroupKFold(n_splits=args.folds, shuffle=True, random_state=0)
     folds = list(splitter.split(texts, gold, data.groups))
@@ -106,10 +106,11 @@ def main() -> None:
         for train, test in folds:
             et, ey = extra_for(keys)
             with tempfile.TemporaryDirectory() as tmp:
-                options = TrainOptions(base_model="all-MiniLM-L6-v2", epochs=args.epochs, seed=13,
+                options = TrainOptions(recipe="fine-tune", base_model="all-MiniLM-L6-v2",
+                                       epochs=args.epochs, seed=13,
                                        team_examples="",
                                        label_descriptions=False, probe_epochs=probe)  # fmt: skip
-                fine_tune(
+                train_model(
                     [*texts[train], *et], [*gold[train], *ey], None, names, Path(tmp), options
                 )
                 from stancebank.models.predict import load_classifier, predict_proba

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from stancebank.labeling import server
+from stancebank.labeling.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,12 +78,12 @@ def label_studio(request, tmp_path_factory) -> LabelStudioServer:
         from tests.integration.postgres import start_cluster
 
         try:
-            cluster = start_cluster(server.free_port())
+            cluster = start_cluster(free_port())
         except (RuntimeError, subprocess.CalledProcessError) as error:
             detail = getattr(error, "stderr", "") or ""
             pytest.fail(f"PostgreSQL did not start: {error} {detail}".strip()[-2000:])
     data_dir = tmp_path_factory.mktemp(f"label-studio-{request.param}")
-    port = server.free_port()
+    port = free_port()
     try:
         result = _start_via_cli(data_dir, port, cluster.url if cluster else None)
         if result.returncode != 0:

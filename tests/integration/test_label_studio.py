@@ -13,6 +13,7 @@ from stancebank.dataset.jsonl import write_jsonl
 from stancebank.dataset.schema import load_schema
 from stancebank.labeling import server
 from stancebank.labeling.ls_contract import annotation_result, label_config
+from stancebank.labeling.net import free_port
 
 pytestmark = pytest.mark.integration
 SCHEMA = load_schema()
@@ -214,7 +215,7 @@ def test_wrong_token_is_refused_and_not_echoed(label_studio, seed_claims_file, t
 
 
 def test_server_down_gives_a_clear_error(label_studio, seed_claims_file):
-    url = f"http://127.0.0.1:{server.free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     result = label_studio.cli(
         "label",
         "push",

@@ -20,7 +20,7 @@ import pytest
 from stancebank.dataset.jsonl import read_jsonl, write_jsonl
 from stancebank.dataset.schema import load_schema
 from stancebank.labeling.ls_contract import annotation_result
-from stancebank.labeling.server import free_port
+from stancebank.labeling.net import free_port
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

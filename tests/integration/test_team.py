@@ -11,6 +11,7 @@ import pytest
 
 from stancebank.dataset.schema import load_schema
 from stancebank.labeling.ls_contract import annotation_result
+from stancebank.labeling.net import free_port
 from stancebank.labeling.team import ANNOTATOR_CREDENTIALS_FILE
 
 pytestmark = pytest.mark.integration
@@ -344,16 +345,10 @@ def test_the_whole_team_loop(label_studio, seed_claims_file, project_title, tmp_
     bad_email = cli("label", "annotators", "add", "not-an-address", "--project", project_title)
     unknown = cli("label", "status", "--project", "no-such-project-here")
     down = cli("label", "review", "--project", project_title,
-               env={"LABEL_STUDIO_URL": f"http://127.0.0.1:{server_free_port()}"})  # fmt: skip
+               env={"LABEL_STUDIO_URL": f"http://127.0.0.1:{free_port()}"})  # fmt: skip
     for result, status_code in ((bad_email, 2), (unknown, 2), (down, 1)):
         assert result.returncode == status_code, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
-
-
-def server_free_port() -> int:
-    from stancebank.labeling import server
-
-    return server.free_port()
 
 
 def test_status_reads_only_what_changed_and_agrees_with_a_full_read(

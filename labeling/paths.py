@@ -1,0 +1,36 @@
+"""Where the labelling stage keeps its files on this machine: the cache folder (the Label
+Studio environment, push locks, what ``label status`` remembers), the server's data dir,
+and private (0600) files written atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/stancebank`` (default ``~/.cache/stancebank``): the Label Studio
+    environment, push locks, what ``label status`` remembers."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stancebank"
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "stancebank" / "label-studio"
+
+
+def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
+    """``data_dir``, else ``$STANCEBANK_LS_DATA_DIR``, else :func:`default_data_dir`."""
+    if data_dir:
+        return Path(data_dir)
+    env = os.environ.get("STANCEBANK_LS_DATA_DIR")
+    return Path(env) if env else default_data_dir()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a 0600 file atomically (temp file + rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
