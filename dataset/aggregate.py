@@ -30,8 +30,8 @@ def latest_per_annotator(annotations: Iterable[Annotation]) -> dict[str, dict[st
             continue
         per_claim = latest.setdefault(annotation.claim_id, {})
         current = per_claim.get(annotation.annotator)
-        key = (annotation.updated_at, annotation.order)
-        if current is None or key >= (current.updated_at, current.order):
+        key = (annotation.time, annotation.order)
+        if current is None or key >= (current.time, current.order):
             per_claim[annotation.annotator] = annotation
     return latest
 

@@ -46,9 +46,40 @@ class Annotation:
     stance: str | None
     aspects: tuple[str, ...]
     updated_at: str
+    """As the snapshot has it (``updated_at``, else ``created_at``; "" for neither)."""
     was_cancelled: bool
     order: tuple[int, int]
-    """(snapshot index, line): later snapshots and lines win ties on ``updated_at``."""
+    """(snapshot index, line): later snapshots and lines win ties on ``time``."""
+    time: datetime = datetime.min.replace(tzinfo=timezone.utc)
+    """``updated_at`` as a moment (UTC); the earliest possible when there is none."""
+
+
+_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def parse_time(value: str) -> datetime:
+    """An ISO-8601 time (``2026-01-02T10:00:00Z``, with or without fractions or an offset;
+    a time without an offset is UTC) as an aware datetime; ``ValueError`` otherwise."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class SnapshotSource:
+    """Where a snapshot came from (``snapshot-<time>.source.json`` beside it): the project
+    of a Label Studio server at the moment of the pull. A later snapshot of the same
+    project supersedes it: the project no longer holds what it lacks."""
+
+    server: str
+    """The server's URL (as ``label pull`` reached it)."""
+    project_id: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.server.rstrip("/").lower(), self.project_id
 
 
 @dataclass(frozen=True)
@@ -74,12 +105,48 @@ def read_snapshots(
     if not files:
         raise InputError(directory, f"no annotation snapshots ({SNAPSHOT_GLOB}) in the directory")
     annotations: list[Annotation] = []
+    current = current_snapshots(files)
     for file_index, path in enumerate(files):
-        for line, record in read_jsonl(path):
-            annotations.append(
-                _annotation(record, path, line, (file_index, line), stances, aspects)
-            )
+        records = list(read_jsonl(path))  # read (and checked) even when superseded
+        checked = [_annotation(r, path, line, (file_index, line), stances, aspects)
+                   for line, r in records]  # fmt: skip
+        if path in current:
+            annotations.extend(checked)
     return annotations
+
+
+def source_path(snapshot: Path) -> Path:
+    return snapshot.with_name(snapshot.name.removesuffix(".jsonl") + ".source.json")
+
+
+def read_source(snapshot: Path) -> SnapshotSource | None:
+    """The snapshot's source, or None (a snapshot from a JSON export, written by hand or by
+    an older stancebank: it stands on its own)."""
+    path = source_path(snapshot)
+    if not path.exists():
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return SnapshotSource(str(raw["server"]), int(raw["project_id"]))
+    except (ValueError, KeyError, TypeError, OSError):
+        raise InputError(
+            path, "not a snapshot source file written by 'stancebank label pull'"
+        ) from None
+
+
+def current_snapshots(files: Iterable[Path]) -> set[Path]:
+    """The snapshots whose annotations count: for each project of a server, its latest pull
+    (a release is what the server holds: an annotation deleted since an earlier pull no
+    longer votes); every snapshot without a source."""
+    latest: dict[tuple[str, int], Path] = {}
+    standalone: set[Path] = set()
+    for path in sorted(files):
+        source = read_source(path)
+        if source is None:
+            standalone.add(path)
+        else:
+            latest[source.key] = path  # sorted by name: pull order
+    return standalone | set(latest.values())
 
 
 def _annotation(record, path, line, order, stances, aspects) -> Annotation:
@@ -96,24 +163,42 @@ def _annotation(record, path, line, order, stances, aspects) -> Annotation:
     unknown = [a for a in chosen if a not in aspects]
     if unknown:
         raise InputError(path, f"unknown aspect '{unknown[0]}'", line=line)
+    when = record.get("updated_at") or record.get("created_at")
+    moment = _NO_TIME
+    if when is not None:
+        try:
+            moment = parse_time(str(when))
+        except ValueError:
+            raise InputError(path, f"'{str(when)[:40]}' is not an ISO-8601 time (e.g. "
+                             "2026-01-02T10:00:00Z)", line=line) from None  # fmt: skip
     return Annotation(
         claim_id=record["claim_id"],
         annotator=record["annotator"],
         stance=stance,
         aspects=chosen,
-        updated_at=str(record.get("updated_at") or record.get("created_at") or ""),
+        updated_at=str(when or ""),
         was_cancelled=cancelled,
         order=order,
+        time=moment,
     )
 
 
 def annotations_from_records(records: Iterable[AnnotationRecord]) -> list[Annotation]:
-    """Snapshot records (as a pull makes them) as annotations, in record order."""
+    """Snapshot records (as a pull makes them from the server) as annotations, in record
+    order."""
     return [
         Annotation(r["claim_id"], r["annotator"], r["stance"], tuple(r["aspects"]),
-                   str(r["updated_at"] or r["created_at"] or ""), r["was_cancelled"], (0, i))
+                   str(r["updated_at"] or r["created_at"] or ""), r["was_cancelled"], (0, i),
+                   _server_time(r["updated_at"] or r["created_at"]))
         for i, r in enumerate(records)
     ]  # fmt: skip
+
+
+def _server_time(value) -> datetime:
+    try:
+        return parse_time(str(value)) if value else _NO_TIME
+    except ValueError:  # Label Studio writes ISO-8601; anything else sorts first
+        return _NO_TIME
 
 
 def read_adjudication(directory: str | Path, *, stances: tuple[str, ...]) -> list[Adjudication]:
@@ -180,9 +265,14 @@ class Pseudonyms:
 
 
 def write_snapshot(
-    directory: Path, records: Iterable[AnnotationRecord], *, now: datetime | None = None
+    directory: Path,
+    records: Iterable[AnnotationRecord],
+    *,
+    source: SnapshotSource | None = None,
+    now: datetime | None = None,
 ) -> Path:
-    """A new ``snapshot-<UTC time>.jsonl`` in ``directory``; never replaces an existing file."""
+    """A new ``snapshot-<UTC time>.jsonl`` in ``directory`` (never replacing an existing
+    file), and beside it the project it came from, when it came from a server."""
     directory.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
     body = dumps_jsonl(records)
@@ -199,5 +289,8 @@ def write_snapshot(
             continue
         finally:
             tmp.unlink(missing_ok=True)
+        if source is not None:
+            atomic_write_text(source_path(path), json.dumps(
+                {"server": source.server, "project_id": source.project_id}) + "\n")  # fmt: skip
         return path
     raise FileExistsError(f"too many snapshots named snapshot-{stamp}* in {directory}")

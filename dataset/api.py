@@ -205,27 +205,35 @@ def publish(
     dry_run: bool = False,
     deny_lists: Sequence[PathLike] = (),
     answers: PathLike | None = None,
+    regions: Sequence[str] = (),
 ) -> PublishResult:
     """Run the privacy gate over a dataset folder, then upload its card and Parquet files.
 
     Args:
         deny_lists: files of names (one per line) that must not appear in the data.
         answers: the answers JSONL; names found in the documents' prefaces are denied too.
+        regions: phone regions the release declares (``NO``, ``CN`` …), looked for beside
+            those of the data's languages; with none declared, the default set (US, GB, NO,
+            CN) is looked for too.
         dry_run: check and list the files, upload nothing.
 
     Raises:
         PrivacyGateError: the gate found something (its ``findings`` say where and what kind).
     """
     from stancebank.dataset.answers_io import read_answers
-    from stancebank.dataset.privacy import names_in
+    from stancebank.dataset.privacy import check_region, names_in
     from stancebank.dataset.publish import privacy_findings, read_names, read_upload, upload_files
 
+    try:
+        regions = [check_region(r) for r in regions]
+    except ValueError as error:
+        raise InputError("--region", str(error)) from None
     folder = Path(dataset_dir)
     names = read_names(deny_lists)
     if answers:
         names |= names_in(a.get("context", "") for a in read_answers(answers))
     files = read_upload(folder)
-    findings = privacy_findings(folder, files, names)
+    findings = privacy_findings(folder, files, names, regions=regions)
     if findings:
         raise PrivacyGateError(folder, findings)
     if dry_run:

@@ -63,6 +63,12 @@ class BuildReport:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> BuildReport:
+        """The report as ``build_report.json`` holds it (``TypeError`` if it does not fit)."""
+        return cls(**{**raw, "agreement": AgreementReport(**raw["agreement"]),
+                      "options": BuildOptions(**raw["options"])})  # fmt: skip
+
 
 def _row(claim: dict, label: ClaimLabel, context: str, labels: LabelNames) -> dict[str, Any]:
     return {

@@ -15,6 +15,10 @@ from stancebank.dataset.errors import InputError
 from stancebank.dataset.schema import LabelNames
 from stancebank.dataset.splits import SPLITS
 
+_USER_TEXT = "STANCEBANK-USER-TEXT-0c5d"
+"""Stands in for every text a user wrote (card facts, label definitions) when the card is
+rendered to see which of its lines stancebank's template alone wrote."""
+
 
 @dataclass
 class CardInfo:
@@ -234,3 +238,25 @@ treating the label distribution as representative of any population.
 
 {info.citation or "Cite the source interview and this dataset's repository."}
 """
+
+
+def template_lines(dataset_dir: str | Path) -> frozenset[str]:
+    """The lines of a release's card that stancebank's own template wrote: the card rendered
+    again from the release's data and build report with every user-written text (the card
+    facts, the label definitions) masked, minus the lines the masks reached. The privacy
+    gate does not scan these as data. Empty (so every line is scanned) when the release
+    cannot be rendered again."""
+    from stancebank.dataset.release import read_build_report, read_release
+    from stancebank.dataset.schema import label_names
+
+    try:
+        report = BuildReport.from_dict(read_build_report(dataset_dir))
+        splits = read_release(dataset_dir)
+    except (InputError, TypeError, KeyError, ValueError):
+        return frozenset()
+    labels = label_names()
+    masked = LabelNames(stances=labels.stances, aspects=labels.aspects,
+                        definitions=tuple(_USER_TEXT for _ in labels.definitions))  # fmt: skip
+    info = CardInfo(**{f.name: _USER_TEXT for f in fields(CardInfo)})
+    card = render_card(splits, report, masked, info)
+    return frozenset(line for line in card.splitlines() if _USER_TEXT not in line)

@@ -60,22 +60,32 @@ def _parquet_rows(item: UploadFile, dataset_dir: Path) -> list[dict]:
 
 
 def privacy_findings(
-    dataset_dir: Path, upload: list[UploadFile], names: Iterable[str]
+    dataset_dir: Path,
+    upload: list[UploadFile],
+    names: Iterable[str],
+    *,
+    regions: Iterable[str] = (),
 ) -> list[Finding]:
-    """Findings in the bytes of every file to upload."""
+    """Findings in the bytes of every file to upload. The card's lines that stancebank's
+    own template wrote for this release (:func:`stancebank.dataset.card.template_lines`) are
+    not data and are not scanned; every other line is."""
+    from stancebank.dataset.card import template_lines
+
     patterns = name_patterns(set(names))
     tables = {
         item.path: _parquet_rows(item, dataset_dir) for item in upload if item.path != CARD_FILE
     }
     languages = {r.get("language") for rows in tables.values() for r in rows}
-    regions = regions_for(lang for lang in languages if isinstance(lang, str))
+    regions = regions_for((lang for lang in languages if isinstance(lang, str)), regions)
     findings: list[Finding] = []
     for rows in tables.values():
         findings.extend(scan_rows(rows, names=patterns, regions=regions))
     card = next(item for item in upload if item.path == CARD_FILE).data.decode("utf-8", "replace")
+    ours = template_lines(dataset_dir)
     findings.extend(
         Finding(CARD_FILE, f"line {n}", kind)
         for n, line in enumerate(card.splitlines(), start=1)
+        if line not in ours
         for kind in find_kinds(line, patterns, regions)
     )
     return findings

@@ -178,6 +178,7 @@ def pull(
     ``adjudication.jsonl`` and leaves what ``label status`` remembers."""
     from stancebank.dataset.annotations_io import (
         Pseudonyms,
+        SnapshotSource,
         merge_review_adjudications,
         write_snapshot,
     )  # fmt: skip
@@ -194,7 +195,7 @@ def pull(
     if folder.exists() and not folder.is_dir():
         raise InputError(out, "is a file; --out is the annotations folder snapshots go into")
     pseudonyms = Pseudonyms.load(folder)
-    adjudicated = None
+    adjudicated = source = None
     if from_export is not None:
         check_output_dir(folder, command="label pull", inputs=[from_export], replaces=False)
         tasks = read_export(Path(from_export))
@@ -204,6 +205,7 @@ def pull(
         client, server_url = ls.open_client(url, data_dir)
         with ls.errors(server_url, "pull"):
             found = _project(client, project)
+            source = SnapshotSource(server_url, found.id)
             counts = ls.project_counts(client, found.id)
             tasks = ls.export_annotated(client, found.id)
             emails = ls.user_emails(client)
@@ -215,7 +217,7 @@ def pull(
                     ls.export_annotated(client, reviewed.id), records, schema,
                     lambda who: pseudonyms(annotator_key(who, emails)),
                 )  # fmt: skip
-    path = write_snapshot(folder, records)
+    path = write_snapshot(folder, records, source=source)
     if adjudicated is not None:
         adjudicated = merge_review_adjudications(folder, adjudicated)
     pseudonyms.save(folder)

@@ -35,7 +35,7 @@ if present."""
 _PUBLISH_EXAMPLES = """examples:
   stancebank publish work/dataset --repo-id me/surveillance-stance --dry-run
   stancebank publish work/dataset --repo-id me/surveillance-stance --private \\
-      --answers work/answers.jsonl --deny-list names.txt
+      --answers work/answers.jsonl --deny-list names.txt --region NO --region CN
 
 The privacy gate runs first; any finding prints claim_id, field and kind and exits 2."""
 
@@ -145,6 +145,14 @@ def add_parsers(subparsers) -> None:
         metavar="ANSWERS_JSONL",
         help="answers file: names in the documents' prefaces are denied too",
     )
+    publish_args.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="phone region of the release, e.g. NO or CN (repeatable; looked for beside the "
+        "data's languages'; default: US, GB, NO and CN too)",
+    )
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -198,6 +206,7 @@ def publish(args: argparse.Namespace) -> int:
         result = api.publish(
             dataset_dir=args.dataset_dir, repo_id=args.repo_id, private=args.private,
             dry_run=args.dry_run, deny_lists=args.deny_list, answers=args.answers,
+            regions=args.region,
         )  # fmt: skip
     except api.PrivacyGateError as gate:
         for f in gate.findings:

@@ -45,8 +45,11 @@ def _write(path: Path, records) -> Path:
     return path
 
 
-def _a(claim_id, annotator, stance, updated="t", order=(0, 0), cancelled=False):
-    return Annotation(claim_id, annotator, stance, (), updated, cancelled, order)
+def _a(claim_id, annotator, stance, updated="", order=(0, 0), cancelled=False):
+    from stancebank.dataset.annotations_io import parse_time
+
+    moment = {"time": parse_time(updated)} if updated else {}
+    return Annotation(claim_id, annotator, stance, (), updated, cancelled, order, **moment)
 
 
 def test_latest_annotation_wins_and_cancelled_are_ignored():
@@ -60,6 +63,56 @@ def test_latest_annotation_wins_and_cancelled_are_ignored():
     )
     assert latest["c1"]["A1"].stance == "benefit"
     assert latest["c1"]["A2"].stance == "benefit"
+
+
+def test_times_are_moments_not_strings():
+    """An earlier moment written with a later-looking string loses: 10:00+02:00 is 08:00 UTC."""
+    latest = latest_per_annotator([
+        _a("c1", "A1", "harm", "2026-01-01T09:00:00Z", (1, 1)),
+        _a("c1", "A1", "benefit", "2026-01-01T10:00:00+02:00", (1, 2)),
+    ])  # fmt: skip
+    assert latest["c1"]["A1"].stance == "harm"
+
+
+@pytest.mark.parametrize("when", ["not-a-date", "2026-13-01T00:00:00Z", "yesterday"])
+def test_a_time_that_is_not_iso_8601_is_refused_with_file_and_line(
+    release_inputs, tmp_path, capsys, when
+):
+    claims_file, annotations = release_inputs
+    snapshot = annotations / "snapshot-20260103T000000Z.jsonl"
+    first = json.loads((annotations / "snapshot-20260101T000000Z.jsonl").read_text().split("\n")[0])
+    _write(snapshot, [_ann(first["claim_id"], "A3", "harm"), _ann(first["claim_id"], "A3", "harm",
+                                                                 at=when)])  # fmt: skip
+    out = tmp_path / "dataset"
+    assert _build(claims_file, annotations, out) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"stancebank: error: {snapshot}:2: '{when}' is not an ISO-8601 time")
+    assert len(err.splitlines()) == 1 and not out.exists()
+
+
+def test_a_later_pull_of_the_same_project_supersedes_an_earlier_one(release_inputs, tmp_path):
+    """Only the latest snapshot of each server's project counts; snapshots without a source
+    (exports, hand-written, older pulls) stand on their own."""
+    from datetime import datetime, timezone
+
+    from stancebank.dataset.annotations_io import (
+        SnapshotSource,
+        read_snapshots,
+        write_snapshot,
+    )  # fmt: skip
+
+    claims_file, annotations = release_inputs
+    claim = json.loads(claims_file.read_text().splitlines()[0])["claim_id"]
+    source = SnapshotSource("http://127.0.0.1:8080", 7)
+    when = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    write_snapshot(annotations, [_ann(claim, "A3", "harm"), _ann(claim, "A4", "harm")],
+                   source=source, now=when)  # fmt: skip
+    write_snapshot(annotations, [_ann(claim, "A3", "harm")], source=SnapshotSource(
+        "http://127.0.0.1:8080/", 7), now=when.replace(day=2))  # fmt: skip
+    read = read_snapshots(annotations, stances=tuple(LABELS.stances),
+                          aspects=tuple(LABELS.aspects))  # fmt: skip
+    annotators = {a.annotator for a in read if a.claim_id == claim}
+    assert annotators == {"A1", "A2", "A3"}  # A4's annotation is gone from the project
 
 
 def test_majority_ties_and_adjudication():

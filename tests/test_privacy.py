@@ -8,27 +8,49 @@ import pytest
 
 from stancebank.cli import main
 from stancebank.dataset.names import name_patterns
-from stancebank.dataset.privacy import find_kinds, names_in
+from stancebank.dataset.privacy import find_kinds, names_in, regions_for
 from tests.conftest import FIXTURES
 from tests.test_build import _build, release_inputs  # noqa: F401 (fixture)
 
 
-def _corpus(name):
-    lines = (FIXTURES / "privacy" / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+def _corpus(*names):
+    rows = []
+    for name in names:
+        lines = (FIXTURES / "privacy" / name).read_text(encoding="utf-8").splitlines()
+        rows += [line.replace("\\n", "\n").split("\t") for line in lines
+                 if line.strip() and not line.startswith("#")]  # fmt: skip
+    return rows
 
 
-DENY = name_patterns(["Kari Nordmann"])
+DENY = name_patterns([name for (name,) in _corpus("deny.txt")])
+REGIONS = regions_for(["en", "no", "zh"])  # English, Norwegian and Chinese data
 
 
-@pytest.mark.parametrize(("kind", "text"), _corpus("positives.tsv"))
-def test_each_planted_kind_is_found(kind, text):
-    assert kind in find_kinds(text, DENY)
+@pytest.mark.parametrize(("kind", "text"), _corpus("positives.tsv", "heldout-positives.tsv"))
+def test_each_planted_kind_is_found_in_english_norwegian_and_chinese(kind, text):
+    assert kind in find_kinds(text, DENY, REGIONS)
 
 
-@pytest.mark.parametrize("text", [t for (t,) in _corpus("lookalikes.tsv")])
-def test_years_ranges_money_dates_and_decimals_pass(text):
-    assert find_kinds(text, DENY) == []
+@pytest.mark.parametrize(
+    "text", [t for (t,) in _corpus("lookalikes.tsv", "heldout-lookalikes.tsv")]
+)
+def test_years_money_isbns_times_and_words_that_are_names_pass(text):
+    assert find_kinds(text, DENY, REGIONS) == []
+
+
+def test_a_given_name_that_is_a_word_counts_capitalised_mid_sentence_or_beside_its_name():
+    deny = name_patterns(["Per Olav Berg"])
+    assert find_kinds("Per cent of it. About 40 per cent.", deny) == []
+    assert find_kinds("I asked Per about it.", deny) == ["name"]
+    assert find_kinds("per berg signed it.", deny) == ["name"]  # beside another part
+
+
+def test_a_local_number_is_found_in_any_language_and_declared_regions_add_their_own():
+    english_only = regions_for(["en"])  # nothing declared: the default regions too
+    assert find_kinds("Call 912 34 567 or 22 33 44 55.", regions=english_only) == ["phone"]
+    swedish = "Ring 070-123 45 67 i kväll."
+    assert find_kinds(swedish, regions=english_only) == []
+    assert find_kinds(swedish, regions=regions_for(["en"], ["SE"])) == ["phone"]
 
 
 def test_names_from_a_preface():
@@ -142,3 +164,45 @@ def test_a_folder_as_deny_list_is_one_line(built, tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert "is a directory" in err and len(err.splitlines()) == 1
+
+
+def test_the_cards_own_text_is_not_scanned_but_what_a_user_wrote_is(
+    release_inputs,  # noqa: F811
+    tmp_path,
+    capsys,
+):
+    """A denied surname that stancebank's template itself prints ("Cohen's kappa") passes;
+    the same name in a card fact, or a line added to the card by hand, is found."""
+    claims_file, annotations = release_inputs
+    deny = tmp_path / "deny.txt"
+    deny.write_text("Rachel Cohen\n")
+    out = tmp_path / "dataset"
+    assert _build(claims_file, annotations, out) == 0
+    assert "Cohen's kappa" in (out / "README.md").read_text()
+    argv = ["publish", str(out), "--repo-id", "me/x", "--dry-run", "--deny-list", str(deny)]
+    assert main(argv) == 0
+    (annotations / "card.json").write_text(json.dumps({"annotators": "Rachel Cohen (a PhD)."}))
+    assert _build(claims_file, annotations, out) == 0
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "README.md\tline" in capsys.readouterr().out
+    (annotations / "card.json").unlink()
+    assert _build(claims_file, annotations, out) == 0
+    with (out / "README.md").open("a", encoding="utf-8") as card:
+        card.write("\nQuestions? Call 912 34 567.\n")
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "\tphone" in capsys.readouterr().out
+
+
+def test_publish_region_adds_a_region_and_refuses_one_that_is_none(built, capsys):
+    _plant(built, " Ring 070-123 45 67 i kväll.")
+    base = ["publish", str(built), "--repo-id", "me/x", "--dry-run"]
+    assert main(base) == 0  # a Swedish number: not among the default regions
+    assert main([*base, "--region", "se"]) == 2
+    assert "\ttext\tphone" in capsys.readouterr().out
+    assert main([*base, "--region", "XX"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("stancebank: error: --region: 'XX' is not a region code") and (
+        len(err.splitlines()) == 1
+    )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from stancebank.cli import main
 from stancebank.dataset.interview import ingest_files
-from stancebank.dataset.names import ROLE_WORDS
+from stancebank.dataset.names import COMMON_WORDS, ROLE_WORDS, fold
 
 INTERVIEW = """Interviewer: What do you think of the cameras on the square?
 Kari Nordmann: I think {a} is right that they help, and {b} said so too.
@@ -97,8 +97,9 @@ def _variants(name: str, draw) -> list[str]:
 def test_random_names_and_variants_never_survive(tmp_path_factory, data):
     names = data.draw(st.lists(person(), min_size=2, max_size=3, unique_by=str.lower))
     parts = {p.lower() for n in names for p in n.split()}
-    if parts & ROLE_WORDS or len(parts) < 2 * len(names):
-        return  # a name that is a role word, or two speakers sharing a part
+    given = {fold(n.split()[0]).lower() for n in names}
+    if parts & ROLE_WORDS or given & COMMON_WORDS or len(parts) < 2 * len(names):
+        return  # a role word, a given name that is also a word, two speakers sharing a part
     lines = []
     for question in range(2):
         lines.append(f"Interviewer: Question {question + 1} about cameras?")
@@ -113,3 +114,65 @@ def test_random_names_and_variants_never_survive(tmp_path_factory, data):
     for part in parts:
         word = re.escape(unicodedata.normalize("NFC", part))
         assert not re.search(rf"(?<!\w){word}(?:['’]s|['’]|s)?(?!\w)", written), part
+
+
+def _pipeline(tmp_path, text: str) -> str:
+    """ingest → segment → build of one interview; every byte the release and the work
+    files hold, Parquet decoded, as one lower-case string."""
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "interview.txt"
+    source.write_text(text, encoding="utf-8")
+    work = tmp_path / "work"
+    answers, claims = work / "answers.jsonl", work / "claims.jsonl"
+    assert main(["ingest", str(source), "--out", str(answers)]) == 0
+    assert main(["segment", str(answers), "--out", str(claims)]) == 0
+    rows = [json.loads(line) for line in claims.read_text().splitlines()]
+    annotations = work / "annotations"
+    annotations.mkdir()
+    (annotations / "snapshot-20260101T000000Z.jsonl").write_text("".join(
+        json.dumps({"claim_id": r["claim_id"], "annotator": "A1", "stance": "harm",
+                    "aspects": [], "updated_at": "2026-01-01T00:00:00Z",
+                    "was_cancelled": False}) + "\n" for r in rows
+    ))  # fmt: skip
+    out = tmp_path / "dataset"
+    args = ["build", "--claims", claims, "--annotations", annotations, "--answers", answers]
+    assert main([str(a) for a in [*args, "--out", out]]) == 0
+    parquet = " ".join(
+        json.dumps(pq.read_table(p).to_pylist(), ensure_ascii=False)
+        for p in (out / "data").glob("*.parquet")
+    )
+    texts = [_every_text_under(out), parquet, answers.read_text(), claims.read_text()]
+    return unicodedata.normalize("NFC", "\n".join(texts)).lower()
+
+
+def test_a_chinese_respondent_is_pseudonymised_in_chinese_prose(tmp_path):
+    published = _pipeline(tmp_path, (
+        "采访者：你怎么看社会信用体系？\n"
+        "王小明：我觉得它有好处。我是王小明，朋友都叫我小明。\n"
+        "李华：我不同意王小明的看法，监控让人害怕。\n"
+    ))  # fmt: skip
+    assert "王小明" not in published and "小明" not in published and "李华" not in published
+    assert "我觉得它有好处" in published  # the answer itself is kept
+
+
+def test_name_forms_without_diacritics_handles_and_line_breaks_reach_no_output(tmp_path):
+    published = _pipeline(tmp_path, (
+        "Interviewer: What do you think of the cameras?\n"
+        "Tomasz Wróbel: As tomasz wrobel I say yes; Wrobel's friends agree.\n"
+        "Ola Hansen: Ask @tomasz_wrobel85 or TomaszWrobel on the forum. My interview with\n"
+        "Wró-\nbel was long.\n"
+    ))  # fmt: skip
+    for form in ("tomasz", "wrobel", "wróbel", "wró-", "hansen"):
+        assert form not in published, form
+
+
+def test_a_given_name_that_is_a_word_is_replaced_only_where_it_is_a_name(tmp_path):
+    published = _pipeline(tmp_path, (
+        "Interviewer: Do the cameras work?\n"
+        "Per Olav Berg: Yes, about 40 per cent of thefts stopped. Per cent is per cent.\n"
+        "Kari Holm: I asked Per about it, and Olav agreed with Berg.\n"
+    ))  # fmt: skip
+    assert "40 per cent" in published and "per cent is per cent" in published
+    assert "asked per " not in published and "olav" not in published
+    assert "berg" not in published

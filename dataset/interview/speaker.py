@@ -1,8 +1,9 @@
 """Speaker layout: ``Interviewer: …`` / ``Name: …`` turns.
 
 The interviewer's turn is the question; every other speaker answers it. A label counts
-as a speaker when it is an interviewer word, recurs in the file, or opens the turn right
-after the interviewer's, so a stray ``Note:`` inside an answer is not a new speaker.
+as a speaker when it is an interviewer word, recurs in the file, opens the turn right after
+the interviewer's, or looks like a person's full name after another turn, so a stray
+``Note:`` inside an answer is not a new speaker but a third respondent who speaks once is.
 Lines without a label continue the turn above them.
 """
 
@@ -14,18 +15,25 @@ from collections import Counter
 from stancebank.dataset.interview.model import RawAnswer, RawDocument
 
 _TIMESTAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?"
-_WORD = r"[A-ZÆØÅÄÖÜÉ][\w'’.-]*"
+_WORD = r"(?:[A-ZÆØÅÄÖÜÉ][\w'’.-]*|[\u3400-\u9fff]{1,6})"
+"""A capitalised word, or a Chinese name or role of up to six characters ("王小明", "记者")."""
 _LABEL = re.compile(
-    rf"^{_TIMESTAMP}(?P<label>{_WORD}(?: (?:{_WORD}|\d+)){{0,3}})\s*:\s*(?P<text>.*)$"
+    rf"^{_TIMESTAMP}(?P<label>{_WORD}(?: (?:{_WORD}|\d+)){{0,3}})\s*[:：]\s*(?P<text>.*)$"
 )
 _INTERVIEWER_WORDS = {
     "interviewer", "intervjuer", "interview", "int", "i", "q", "host", "moderator",
     "journalist", "reporter", "programleder", "facilitator", "researcher",
+    "采访者", "主持人", "记者", "问",
 }  # fmt: skip
 
 
 def _is_interviewer(label: str) -> bool:
     return re.sub(r"[\s\d.]+", " ", label).strip().lower() in _INTERVIEWER_WORDS
+
+
+_FULL_NAME = re.compile(r"^(?:[^\W\d_]+(?: [^\W\d_]+)+|[\u3400-\u9fff]{2,4})$")
+"""Two or more words ("Kari Holm"), or two to four Han characters ("李华"): a person, even
+when they speak once and after another respondent (a name left in an answer is a leak)."""
 
 
 def _labels(lines: list[str]) -> list[str | None]:
@@ -43,6 +51,7 @@ def _speaker_lines(lines: list[str]) -> list[str | None]:
             _is_interviewer(label)
             or counts[label] >= 2
             or (previous_turn is not None and _is_interviewer(previous_turn))
+            or (previous_turn is not None and bool(_FULL_NAME.match(label)))
         )
         result.append(label if is_turn else None)
         if is_turn:

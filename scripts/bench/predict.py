@@ -99,7 +99,8 @@ def bench_train(n: int, epochs: int) -> None:
         ann.mkdir()
         (ann / "snapshot-20260101T000000Z.jsonl").write_text("".join(
             json.dumps({"claim_id": c["claim_id"], "annotator": "A1", "stance": rng.choice(stances),
-                        "aspects": [], "updated_at": "t", "was_cancelled": False}) + "\n"
+                        "aspects": [], "updated_at": "2026-01-01T00:00:00Z",
+                        "was_cancelled": False}) + "\n"
             for c in claims))  # fmt: skip
         build = [sys.executable, "-m", "stancebank.cli", "build", "--claims",
                  str(tmp_path / "claims.jsonl"), "--annotations", str(ann), "--out",

@@ -144,6 +144,44 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def test_an_annotation_deleted_on_the_server_no_longer_votes(
+    label_studio, seed_claims_file, project_title, tmp_path
+):
+    """create, pull, delete, pull, build: the release is what the server holds now, not the
+    union of every pull (each pull records its server and project beside the snapshot)."""
+    _push(label_studio, seed_claims_file, project_title)
+    sdk = label_studio.sdk()
+    project = _project(sdk, project_title)
+    tasks = sorted(_tasks(sdk, project.id), key=lambda t: t.id)[:8]
+    suffix = re.sub(r"\W", "", project_title)[-20:]
+    alice = sdk.users.create(email=f"alice.del.{suffix}@example.org", username=f"ad{suffix}")
+    bob = sdk.users.create(email=f"bob.del.{suffix}@example.org", username=f"bd{suffix}")
+    for task in tasks:
+        sdk.annotations.create(id=task.id, result=annotation_result(SCHEMA, "harm"),
+                               completed_by=alice.id)  # fmt: skip
+    vote = sdk.annotations.create(id=tasks[0].id, result=annotation_result(SCHEMA, "benefit"),
+                                  completed_by=bob.id)  # fmt: skip
+    out, dataset = tmp_path / "annotations", tmp_path / "dataset"
+    first = _pull(label_studio, out, "--project", project_title)
+    assert json.loads(first.with_name(first.stem + ".source.json").read_text()) == {
+        "server": label_studio.url, "project_id": project.id,
+    }  # fmt: skip
+    build = ["build", "--claims", str(seed_claims_file), "--annotations", str(out), "--out",
+             str(dataset)]  # fmt: skip
+    assert label_studio.cli(*build).returncode == 0
+    report = json.loads((dataset / "build_report.json").read_text())
+    disputed = tasks[0].data["claim_id"]
+    assert report["ties_left_out"] == [disputed] and sum(report["rows"].values()) == 7
+
+    sdk.annotations.delete(id=vote.id)
+    second = _pull(label_studio, out, "--project", project_title)
+    assert first.exists() and len(_records(second)) == 8  # the earlier pull is kept
+    assert label_studio.cli(*build).returncode == 0
+    report = json.loads((dataset / "build_report.json").read_text())
+    assert report["ties_left_out"] == [] and sum(report["rows"].values()) == 8
+    assert report["annotations_read"] == 8
+
+
 def test_two_annotators_pull_round_trip(label_studio, seed_claims_file, project_title, tmp_path):
     _push(label_studio, seed_claims_file, project_title)
     made = _annotate_as_two_users(label_studio, project_title)
