@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -24,3 +25,16 @@ class ServiceError(Exception):
     line prints one line and exits with ``exit_status`` (1 unless a subclass says else)."""
 
     exit_status = 1
+
+
+def disk_full(error: BaseException) -> bool:
+    """The device (or the user's quota) ran out of space: an ``OSError`` that says so, or a
+    library's own error with the system's message (safetensors, pyarrow)."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "No space left on device" in str(error) or "Disk quota exceeded" in str(error)
+
+
+def no_space(path: str | Path) -> InputError:
+    return InputError(path, "no space left on the device; nothing was written (free some "
+                      "space, or write elsewhere)")  # fmt: skip

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from stancebank.dataset.errors import InputError
+from stancebank.dataset.errors import InputError, disk_full, no_space
 
 MARKER = ".stancebank-output.json"
 """Written into every folder a command produces; names the command that wrote it."""
@@ -183,6 +183,8 @@ def staged_directory(out_dir: PathLike, *, command: str) -> Iterator[Path]:
         marker = {"command": command, "stancebank": __version__}
         (staging / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
         _swap_in(staging, out_dir)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        if disk_full(error):
+            raise no_space(given) from None
         raise

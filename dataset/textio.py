@@ -21,12 +21,30 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     gives the same text, so the guess cannot change a single character.
 
     Raises:
-        InputError: empty, binary, or an encoding that cannot be told apart.
+        InputError: empty, binary, a NUL character anywhere (naming its line), or an
+            encoding that cannot be told apart.
     """
+    return _without_nul(_decode(data, path), path)
+
+
+def _without_nul(text: str, path: str | Path) -> str:
+    """A NUL past the first 8 KB would otherwise end up inside an answer, taking the turns
+    after it along (an ``Interviewer:`` line after it was swallowed)."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise InputError(path, "holds a NUL character (part of a binary file?)", line=line)
+    return text
+
+
+def _decode(data: bytes, path: str | Path) -> str:
     if not data.strip():
         raise InputError(path, "file is empty")
     if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(path, "starts like UTF-16 text but is not (a binary file?)") from None
     if b"\x00" in data[:8192]:
         raise InputError(path, "looks like a binary file, expected text")
     try:

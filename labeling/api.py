@@ -318,6 +318,7 @@ def add_annotators(
     from stancebank.labeling.team import (
         ANNOTATOR_CREDENTIALS_FILE,
         check_emails,
+        forget_password,
         new_password,
         save_passwords,
     )  # fmt: skip
@@ -339,7 +340,11 @@ def add_annotators(
         for address in fresh:
             password = new_password()
             save_passwords(secrets_file, {address: password})  # kept before the account exists
-            ls.sign_up(connection, invite, address, password)
+            try:
+                ls.sign_up(connection, invite, address, password)
+            except ServerError:
+                forget_password(secrets_file, address)  # no password for an account not made
+                raise
             created.append(address)
         ls.set_overlap(client, found.id, overlap)
     existing = [a for a in addresses if a not in created]

@@ -44,6 +44,8 @@ def resolve_connection(url: str | None, data_dir: Path) -> Connection:
     where = "--url"
     if not url and os.environ.get("LABEL_STUDIO_URL"):
         url, where = os.environ["LABEL_STUDIO_URL"], "LABEL_STUDIO_URL"
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise ServerError(f"{where}: '{url}' is not an http:// or https:// URL", exit_status=2)
     if not url:
         url, where = server.running_url(data_dir), f"stancebank server ({data_dir})"
     if not url:

@@ -21,6 +21,7 @@ import contextlib
 import hmac
 import json
 import logging
+import re
 import sys
 import threading
 import time
@@ -47,6 +48,13 @@ from stancebank.labeling.retrain import Retrainer
 log = logging.getLogger("stancebank.serve")
 
 MAX_BODY = 64 * 1024 * 1024
+"""Largest request body read: refused from its Content-Length before reading, and counted
+while streaming (a chunked body has none), so a client cannot make the service buffer
+more."""
+
+
+class BodyTooLarge(ProtocolError):
+    """Answered with HTTP 413."""
 
 
 Predictor = Callable[[list[str], list[str]], tuple[Any, Sequence[str]]]
@@ -101,13 +109,47 @@ def _error(status: int, reason: str) -> JSONResponse:
 
 
 async def _json_body(request: Request):
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise ProtocolError(f"the request is larger than {MAX_BODY // 2**20} MiB")
+    too_large = BodyTooLarge(f"the request is larger than {MAX_BODY // 2**20} MiB")
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise ProtocolError("Content-Length is not a number")
+        if int(declared) > MAX_BODY:
+            raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise too_large
+        chunks.append(chunk)
     try:
-        return json.loads(body)
+        body = json.loads(b"".join(chunks))
+    except RecursionError:
+        raise ProtocolError("the body nests too deeply to be a request") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ProtocolError(f"the body is not JSON ({str(error).splitlines()[0][:80]})") from None
+    if _has_lone_surrogate(body):
+        raise ProtocolError("the body is not valid Unicode (a lone surrogate)")
+    return body
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value) -> bool:
+    """JSON may escape half a UTF-16 pair ("\\ud800"), which no text can hold."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def create_app(
@@ -129,6 +171,8 @@ def create_app(
                 return _error(401, "missing or wrong shared secret (HTTP Basic password)")
             try:
                 return await handler(request, await _json_body(request))
+            except BodyTooLarge as error:
+                return _error(413, str(error))
             except ProtocolError as error:
                 return _error(400, str(error))
 

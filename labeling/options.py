@@ -31,6 +31,9 @@ class ServeOptions:
     """Label Studio's documentation uses 9090 for ML backends."""
     retrain_every: int = 20
     """New labels between two retraining rounds."""
+    min_labels: int = 20
+    """Labelled claims (with both polar stances among them) a round needs to train a
+    candidate."""
     batch_size: int = 16
     """Claims per forward pass in ``/predict``: on 2 cores 100 seed claims took 1.6 s at
     8–16, 1.9 s at 32 and 2.5 s at 64 (all-mpnet-base-v2, bfloat16; BENCHMARKS.md), so
@@ -39,3 +42,4 @@ class ServeOptions:
 
 DEFAULT_BACKEND_PORT = ServeOptions.port
 DEFAULT_RETRAIN_EVERY = ServeOptions.retrain_every
+DEFAULT_MIN_LABELS = ServeOptions.min_labels

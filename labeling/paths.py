@@ -29,8 +29,16 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
 
 def write_private(path: Path, text: str) -> None:
     """Write a 0600 file atomically (temp file + rename)."""
+    from stancebank.dataset.errors import disk_full, no_space
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        if disk_full(error):
+            raise no_space(path) from None
+        raise

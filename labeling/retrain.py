@@ -2,8 +2,9 @@
 every N of them (or on the "Start training" button) run one retraining round in a
 separate, low-priority process (the command line's ``stancebank.retrain_job``: fresh pull,
 build, train, score old and new model on the same items). The candidate replaces the served
-model only if it is not worse, and only once it is loaded; a crash in the round leaves
-serving untouched. Never two rounds at once.
+model only if it is better on one figure and worse on none, and only once it is loaded; a
+round with too few labels trains nothing; a crash in the round leaves serving untouched.
+Never two rounds at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancebank.labeling.ml_protocol import LABEL_EVENTS, TRAIN_EVENT, Event
-from stancebank.labeling.options import DEFAULT_RETRAIN_EVERY
+from stancebank.labeling.options import DEFAULT_MIN_LABELS, DEFAULT_RETRAIN_EVERY
 
 log = logging.getLogger("stancebank.serve")
 
@@ -38,12 +39,13 @@ class Figures:
         return ", ".join(parts) or "no figures"
 
 
-def not_worse(before: Figures, after: Figures) -> bool:
-    """The candidate is kept only if it scores at least as well on every figure both
-    models have; with no figure to compare, the served model stays."""
+def better(before: Figures, after: Figures) -> bool:
+    """The candidate replaces the served model only if it is better on at least one figure
+    both models have and worse on none; a tie (two models that both score 0.000, say) keeps
+    the served one, and so does having no figure to compare."""
     pairs = [(b, a) for b, a in ((before.test, after.test), (before.ood, after.ood))
              if b is not None and a is not None]  # fmt: skip
-    return bool(pairs) and all(a >= b for b, a in pairs)
+    return all(a >= b for b, a in pairs) and any(a > b for b, a in pairs)
 
 
 class LabelCount:
@@ -77,7 +79,11 @@ class RetrainSettings:
     """The training recipe (``TrainOptions`` as a dict), handed to each round."""
     ood_data: Path | None = None
     project: str | None = None
-    """Only this project's events count (default: the project of the first event)."""
+    """Only this project's events count (default: the project of the first labelling
+    event)."""
+    min_labels: int = DEFAULT_MIN_LABELS
+    """No candidate is trained on fewer labelled claims, or on a release without both polar
+    stances: it could only be luck if it scored better."""
     environment: dict[str, str] = field(default_factory=dict)
     """LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY for the round's pull (never on a command
     line)."""
@@ -125,11 +131,17 @@ class Retrainer:
         return self._running is not None
 
     def on_event(self, event: Event) -> str:
-        """Count a webhook; start a round when due. Returns what happened, for the reply."""
+        """Count a webhook; start a round when due. Returns what happened, for the reply.
+        The project is the one given, else the one of the first labelling event; an event
+        that names no project is ignored."""
         with self._lock:
-            if self._project is None and event.project_title:
+            if not event.project_title:
+                return "ignored: the event names no project"
+            if self._project is None:
+                if event.action not in LABEL_EVENTS:
+                    return "ignored: no labelling event yet names the project to follow"
                 self._project = event.project_title
-            if event.project_title and event.project_title != self._project:
+            if event.project_title != self._project:
                 return f"ignored: events of project '{self._project}' only"
             if event.action in LABEL_EVENTS:
                 self._count.add(event.annotation_ids)
@@ -180,6 +192,7 @@ class Retrainer:
             "current": str(self.served.model_dir),
             "ood_data": str(self.settings.ood_data) if self.settings.ood_data else None,
             "options": self.settings.options,
+            "min_labels": self.settings.min_labels,
             "result": str(work / f"round-{number}.json"),
         }
 
@@ -194,6 +207,10 @@ class Retrainer:
         if status != 0 or result is None:
             log.error("retrain %d failed (exit %d, see %s); still serving %s", spec["round"],
                       status, log_path, self.served.version)  # fmt: skip
+        elif result.get("skipped"):
+            record["skipped"] = result["skipped"]
+            log.info("retrain %d: skipped (%s); still serving %s", spec["round"],
+                     result["skipped"], self.served.version)  # fmt: skip
         else:
             record.update(self._decide(spec, result))
         self.history.append(record)
@@ -205,7 +222,7 @@ class Retrainer:
     def _decide(self, spec: dict, result: dict) -> dict:
         before, after = Figures(**result["before"]), Figures(**result["after"])
         candidate = Path(spec["candidate"])
-        accepted = not_worse(before, after)
+        accepted = better(before, after)
         if accepted:
             try:
                 loaded = self._load(candidate)
@@ -224,7 +241,7 @@ class Retrainer:
             "retrain %d: %d labelled claims; served %s: %s; candidate %s: %s; %s",
             spec["round"], result["claims"], result["version_before"], before.text(),
             result["version"], after.text(),
-            "swapped in" if accepted else "kept the served model (the candidate is worse)",
+            "swapped in" if accepted else "kept the served model (the candidate is not better)",
         )  # fmt: skip
         return {"accepted": accepted, "before": result["before"], "after": result["after"],
                 "version_after": result["version"]}  # fmt: skip

@@ -28,14 +28,18 @@ ANNOTATOR_CREDENTIALS_FILE = "annotator-credentials.json"
 
 
 def check_emails(emails: Iterable[str]) -> list[str]:
-    """The addresses, lower-cased, each checked for the one shape an e-mail must have."""
+    """The addresses, lower-cased, each checked with ``email-validator`` (syntax only: no
+    network; a domain of a local network, ``.local``, is allowed) before any server call."""
+    from email_validator import EmailNotValidError, validate_email
+
     checked = []
     for email in emails:
-        address = email.strip().lower()
-        local, _, domain = address.partition("@")
-        if not local or "." not in domain or any(c.isspace() for c in address):
-            raise InputError(email, "not an e-mail address")
-        checked.append(address)
+        try:
+            valid = validate_email(email.strip(), check_deliverability=False,
+                                   globally_deliverable=False)  # fmt: skip
+        except EmailNotValidError as error:
+            raise InputError(email, f"not an e-mail address ({error})") from None
+        checked.append(valid.normalized.lower())
     return sorted(set(checked), key=checked.index)
 
 
@@ -50,6 +54,15 @@ def save_passwords(path: Path, passwords: dict[str, str]) -> None:
     known.update(passwords)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     write_private(path, json.dumps(known, indent=1))
+
+
+def forget_password(path: Path, email: str) -> None:
+    """Take an address out of the file again (its account was not made)."""
+    if not path.exists():
+        return
+    known = json.loads(path.read_text(encoding="utf-8"))
+    if known.pop(email, None) is not None:
+        write_private(path, json.dumps(known, indent=1))
 
 
 def new_password() -> str:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -102,12 +103,16 @@ def load_labelled_file(path: str | Path) -> Examples:
         raise InputError(path, "no such file")
     rows: list[tuple[int, dict]] = []
     if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in ("text", "label") if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(path, f"missing column '{missing[0]}'", line=1)
+        from stancebank.dataset.textio import read_text
+
+        reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+        missing = [c for c in ("text", "label") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(path, f"missing column '{missing[0]}'", line=1)
+        try:
             rows = [(reader.line_num, row) for row in reader]
+        except csv.Error as error:
+            raise InputError(path, f"not a CSV file ({error})", line=reader.line_num) from None
     else:
         rows = list(read_jsonl(path))
     examples = Examples([], [], [])

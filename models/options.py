@@ -91,6 +91,12 @@ class TrainOptions:
             for name, default in FINE_TUNE_DEFAULTS.items():
                 if getattr(self, name) is None:
                     setattr(self, name, default)
+            for name in ("epochs", "probe_epochs"):
+                if getattr(self, name) < 0:
+                    raise InputError(f"--{name.replace('_', '-')}", f"{getattr(self, name)}: "
+                                     "cannot be below 0")  # fmt: skip
+            if self.learning_rate <= 0:
+                raise InputError("--learning-rate", f"{self.learning_rate}: must be above 0")
 
 
 @dataclass
@@ -101,3 +107,10 @@ class PredictOptions:
     """``auto``: bfloat16 where the CPU computes it natively, else float32; ``fp32``; ``bf16``."""
     quantize: bool = False
     """int8 dynamic quantisation instead (faster, fewer identical labels; see BENCHMARKS.md)."""
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise InputError("--batch-size", f"{self.batch_size}: at least 1 claim per pass")
+        if self.precision not in PRECISIONS:
+            raise InputError("--precision", f"'{self.precision}': choose from "
+                             f"{', '.join(PRECISIONS)}")  # fmt: skip

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stancebank.dataset.errors import InputError
+
 
 @dataclass
 class Classifier:
@@ -64,8 +66,13 @@ def load_classifier(
     model_path = locate_model(model_path)
     facts = read_facts(model_path)
     torch.set_num_threads(os.cpu_count() or 1)
-    tokenizer = AutoTokenizer.from_pretrained(model_path)
-    model = AutoModelForSequenceClassification.from_pretrained(model_path)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_path)
+        model = AutoModelForSequenceClassification.from_pretrained(model_path)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        # transformers' own errors for a folder that is not (all) a model are many lines
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(model_path, f"cannot load the model ({first[:160]})") from None
     model.eval()
     if precision == "bf16" or (precision == "auto" and not quantize and bf16_is_fast()):
         model = model.to(torch.bfloat16)

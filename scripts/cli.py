@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from stancebank import __version__, commands, label_commands, model_commands, serve_commands
 from stancebank.arguments import HelpFormatter, console_options
-from stancebank.dataset.errors import InputError, ServiceError
+from stancebank.dataset.errors import InputError, ServiceError, disk_full
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,10 +52,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # a file system refusal no check foresaw: still one line
         where = f"{error.filename}: " if error.filename else ""
         print(f"stancebank: error: {where}{error.strerror or error}", file=sys.stderr)
-        return 2 if error.filename else 1
+        return 2 if error.filename or disk_full(error) else 1
     except KeyboardInterrupt:
         print("stancebank: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Exception as error:  # a writer that ran out of space, whoever raised it
+        if not disk_full(error):
+            raise
+        print("stancebank: error: no space left on the device (free some space, or write "
+              "elsewhere)", file=sys.stderr)  # fmt: skip
+        return 2
 
 
 if __name__ == "__main__":

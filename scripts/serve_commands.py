@@ -29,9 +29,10 @@ _SERVE_EXAMPLES = f"""examples:
 Label Studio calls /health, /setup, /predict and /webhook. With --claims, every
 --retrain-every new labels (or Label Studio's "Start training" button) start one round in
 a low-priority process: pull the project, build a release, train a candidate with the
-recipe options below, score the served model and the candidate on the release's test
-split (and the --ood-data file, if given), and swap the candidate in only if it is not
-worse on either. Rounds, releases and candidates go to --work-dir; one log line per round.
+recipe options below (once the release has --min-labels claims with both polar stances),
+score the served model and the candidate on the release's test split (and the --ood-data
+file, if given), and swap the candidate in only if it is better on one and worse on none.
+Rounds, releases and candidates go to --work-dir; one log line per round.
 Set ${SECRET_ENV} (the same for connect-model) to require a shared secret."""
 
 
@@ -57,6 +58,9 @@ def add_parsers(subparsers) -> None:
                          "project of the first labelling event)")  # fmt: skip
     retrain.add_argument("--retrain-every", type=int, default=ServeOptions.retrain_every,
                          metavar="N", help="new labels between two rounds")  # fmt: skip
+    retrain.add_argument("--min-labels", type=int, default=ServeOptions.min_labels,
+                         metavar="N", help="labelled claims (with both polar stances) a "
+                         "round needs before it trains a candidate")  # fmt: skip
     retrain.add_argument("--work-dir", metavar="DIR",
                          help="rounds, releases, models (default: MODEL_DIR.serve/)")  # fmt: skip
     retrain.add_argument("--ood-data", metavar="FILE",
@@ -76,7 +80,8 @@ def serve_model(args: argparse.Namespace) -> int:
     if args.claims:
         retrain = service.retrain_settings(
             args.model, claims=args.claims, answers=args.answers, project=args.project,
-            every=args.retrain_every, work_dir=args.work_dir, ood_data=args.ood_data,
+            every=args.retrain_every, min_labels=args.min_labels, work_dir=args.work_dir,
+            ood_data=args.ood_data,
             train_options=train_options(args), url=args.url, data_dir=args.data_dir,
         )  # fmt: skip
     elif args.answers or args.project or args.ood_data:

@@ -69,6 +69,7 @@ def retrain_settings(
     answers: PathLike | None = None,
     project: str | None = None,
     every: int = ServeOptions.retrain_every,
+    min_labels: int = ServeOptions.min_labels,
     work_dir: PathLike | None = None,
     ood_data: PathLike | None = None,
     train_options: TrainOptions | None = None,
@@ -92,13 +93,15 @@ def retrain_settings(
         raise InputError(ood_data, "no such out-of-domain file")
     if every < 1:
         raise InputError("--retrain-every", f"{every}: at least 1 new label")
+    if min_labels < 1:
+        raise InputError("--min-labels", f"{min_labels}: at least 1 labelled claim")
     connection = ls.resolve_connection(url, resolve_data_dir(data_dir))
     model_dir = Path(model_dir)
     work = Path(work_dir) if work_dir else model_dir.with_name(model_dir.name + ".serve")
     return RetrainSettings(
         claims=claims.resolve(), work_dir=work.resolve(),
         answers=Path(answers).resolve() if answers else None,
-        every=every, options=asdict(train_options or TrainOptions()),
+        every=every, min_labels=min_labels, options=asdict(train_options or TrainOptions()),
         ood_data=Path(ood_data).resolve() if ood_data else None, project=project,
         environment={"LABEL_STUDIO_URL": connection.url,
                      "LABEL_STUDIO_API_KEY": connection.token},
@@ -173,8 +176,11 @@ def run_round(spec: dict) -> dict:
     """One retraining round (the spec the retrainer writes): pull a fresh snapshot of the
     project, build a release from it, train a candidate with the served recipe, and score
     the served model and the candidate on the same items — the new release's test split and
-    the out-of-domain file. Returns what the retrainer decides on."""
+    the out-of-domain file. Returns what the retrainer decides on; ``skipped`` (and nothing
+    trained) when the release has fewer than ``min_labels`` claims or its train split lacks
+    a polar stance."""
     from stancebank.dataset.api import build_release
+    from stancebank.dataset.schema import load_schema
     from stancebank.labeling.api import pull
     from stancebank.models.api import train
     from stancebank.models.predict import model_version
@@ -186,6 +192,16 @@ def run_round(spec: dict) -> dict:
     built = build_release(claims=spec["claims"], annotations=annotations,
                           answers=spec["answers"], out=spec["release"])  # fmt: skip
     print(f"built {built.out}", flush=True)
+    claims = sum(built.report.rows.values())
+    train_counts = built.report.label_counts.get("train", {})
+    polar = load_schema().polar_values
+    needed = spec.get("min_labels", ServeOptions.min_labels)
+    if claims < needed or not all(train_counts.get(p) for p in polar):
+        return {"claims": claims, "skipped": (
+            f"{claims} labelled claims, of them to train on "
+            + ", ".join(f"{p} {train_counts.get(p, 0)}" for p in polar)
+            + f"; a round needs {needed} with both {' and '.join(polar)} to train on"
+        )}  # fmt: skip
     ood = Path(spec["ood_data"]) if spec.get("ood_data") else None
     options = TrainOptions(**spec["options"])
     trained = train(dataset_dir=spec["release"], out=spec["candidate"], options=options,
@@ -194,7 +210,7 @@ def run_round(spec: dict) -> dict:
     before = round_figures(current, release, ood)
     after = round_figures(Path(spec["candidate"]), release, ood)
     return {
-        "claims": sum(built.report.rows.values()),
+        "claims": claims,
         "version_before": model_version(str(current)),
         "version": trained.metrics["model_version"],
         "before": before.__dict__,

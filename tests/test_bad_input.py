@@ -40,6 +40,23 @@ def test_binary_file(tmp_path, capsys):
     _ingest_fails(path, tmp_path, capsys, expect="binary")
 
 
+def test_a_nul_anywhere_is_refused_naming_its_line(tmp_path, capsys):
+    """Past the first 8 KB too: a NUL there once swallowed the turns after it into an
+    answer."""
+    turns = "".join(f"Interviewer: Question {i}?\nKari: Answer {i}, at some length.\n"
+                    for i in range(300))  # fmt: skip
+    path = tmp_path / "talk.txt"
+    path.write_text(turns + "Kari: one more\x00 line\nInterviewer: Last?\n", encoding="utf-8")
+    assert len(turns.encode()) > 8192
+    err = _ingest_fails(path, tmp_path, capsys, expect="holds a NUL character")
+    assert f"{path}:601:" in err
+    labelled = tmp_path / "labelled.csv"
+    rows = "".join(f"Cameras help in case {i}.,benefit\n" for i in range(400))
+    labelled.write_text(f"text,label\n{rows}They\x00 watch.,harm\n")
+    status, err = run(["evaluate", tmp_path / "preds.jsonl", "--data", labelled], capsys)
+    assert status == 2 and f"{labelled}:402: holds a NUL character" in err, err
+
+
 def test_prose_without_questions(tmp_path, capsys):
     path = tmp_path / "essay.txt"
     path.write_text(

@@ -181,3 +181,95 @@ def test_a_database_that_is_not_postgresql_or_a_switch_of_database(tmp_path, cap
     (tmp_path / "ls" / "label_studio.sqlite3").write_bytes(b"")
     status, err = run([*argv, "--database", "postgresql://u:secret@127.0.0.1:5/x"], capsys)
     assert status == 2 and one_line(err) and "SQLite" in err and "secret" not in err, err
+
+
+@pytest.mark.parametrize("address", ["a@.", "a@b@c.org", "kari@", "kari nordmann@uio.no"])
+def test_an_invalid_e_mail_is_refused_before_any_server_call(address, capsys, monkeypatch):
+    """One line and exit 2 even with no server to reach: nothing was asked of it."""
+    from stancebank.labeling.net import free_port
+
+    monkeypatch.setenv("LABEL_STUDIO_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "unused-token")
+    assert main(["label", "annotators", "add", address, "--project", "p"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"stancebank: error: {address}: not an e-mail address (")
+    assert len(err.splitlines()) == 1
+
+
+def _on_a_full_disk(folder, argv, size="1m"):
+    """Run ``stancebank ARGV`` with ``folder`` a tmpfs of ``size`` (a private mount in a
+    user namespace, so nothing outside the test sees it); None where mounts are refused."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("unshare"):
+        return None
+    folder.mkdir()
+    # after the command, what the full disk holds is listed (inside the private mount)
+    script = (
+        'mount -t tmpfs -o size="$1" tmpfs "$2" || exit 99; disk="$2"; shift 2; "$@"; '
+        'status=$?; echo "left: $(ls -A "$disk" | tr "\\n" " ")"; exit $status'
+    )
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", size,
+         str(folder), sys.executable, "-m", "stancebank.cli", *map(str, argv)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode == 99 or "unshare:" in result.stderr:
+        return None
+    return result
+
+
+@pytest.mark.parametrize("command", ["train", "build", "ingest"])
+def test_a_full_disk_is_one_line_exit_2_and_nothing_written(command, tmp_path, tiny_dataset,
+                                                            fake_encoder, seed_path):  # fmt: skip
+    disk = tmp_path / "disk"
+    argv = {
+        "train": ["train", tiny_dataset, "--out", disk / "model", "--base-model", fake_encoder,
+                  "--no-team-examples", "--no-cv", "-q"],
+        "build": ["build", "--claims", tiny_dataset.parent / "claims.jsonl", "--annotations",
+                  tiny_dataset.parent / "annotations", "--out", disk / "dataset", "-q"],
+        "ingest": ["ingest", seed_path, "--out", disk / "answers.jsonl", "-q"],
+    }[command]  # fmt: skip
+    result = _on_a_full_disk(disk, argv, size={"train": "1m", "build": "64k"}.get(command, "8k"))
+    if result is None:
+        pytest.skip("this machine refuses a private tmpfs mount (unshare --user --mount)")
+    err = result.stderr.strip()
+    assert result.returncode == 2, err
+    assert len(err.splitlines()) == 1 and "no space left on the device" in err, err
+    assert result.stdout.strip() == "left:", result.stdout  # no output, no staging, no temp
+
+
+@pytest.mark.parametrize("case", ["utf16-binary", "half-a-model", "not-a-url", "bad-batch",
+                                  "negative-epochs"])  # fmt: skip
+def test_tracebacks_the_probe_found_are_one_line(case, tmp_path, capsys, monkeypatch,
+                                                 tiny_dataset):  # fmt: skip
+    """Inputs that once ended in a traceback: a file that starts like UTF-16 but is not, a
+    folder with a config.json and nothing else, a server URL that is not http(s), options
+    out of range."""
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(json.dumps({
+        "claim_id": "c", "answer_id": "a", "question_id": "q", "document_id": "d",
+        "respondent": "R1", "question": "Q?", "text": "Hi there.", "start": 0, "end": 9,
+    }) + "\n")  # fmt: skip
+    half = tmp_path / "half-a-model"
+    half.mkdir()
+    (half / "config.json").write_text("{}")
+    binary = tmp_path / "talk.txt"
+    binary.write_bytes(b"\xff\xfe\x00")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "x")
+    argv, says = {
+        "utf16-binary": (["ingest", binary, "--out", tmp_path / "a.jsonl"], "is not"),
+        "half-a-model": (["predict", half, claims, "--out", tmp_path / "p.jsonl"],
+                         "cannot load the model"),
+        "not-a-url": (["label", "push", claims, "--project", "abc", "--url", "localhost:8080"],
+                      "is not an http:// or https:// URL"),
+        "bad-batch": (["predict", half, claims, "--out", tmp_path / "p.jsonl", "--batch-size",
+                       "0"], "--batch-size: 0"),
+        "negative-epochs": (["train", tiny_dataset, "--out", tmp_path / "m", "--recipe",
+                             "fine-tune", "--epochs", "-3"], "--epochs: -3: cannot be below 0"),
+    }[case]  # fmt: skip
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and says in err and "Traceback" not in err, err

@@ -30,7 +30,7 @@ from stancebank.labeling.retrain import (
     Retrainer,
     RetrainSettings,
     Served,
-    not_worse,
+    better,
 )
 
 SCHEMA = load_schema()
@@ -167,10 +167,12 @@ def test_label_count_and_the_swap_rule():
     assert count.due() and count.take() == 3 and not count.due()
     with pytest.raises(ValueError):
         LabelCount(0)
-    assert not_worse(Figures(0.5, 0.7), Figures(0.5, 0.71))
-    assert not not_worse(Figures(0.5, 0.7), Figures(0.6, 0.69))  # worse out of domain
-    assert not_worse(Figures(None, 0.7), Figures(0.1, 0.7))  # only figures both have
-    assert not not_worse(Figures(None, None), Figures(0.9, None))  # nothing to compare
+    assert better(Figures(0.5, 0.7), Figures(0.5, 0.71))
+    assert not better(Figures(0.5, 0.7), Figures(0.6, 0.69))  # worse out of domain
+    assert better(Figures(None, 0.7), Figures(0.1, 0.72))  # only figures both have
+    assert not better(Figures(None, 0.7), Figures(0.1, 0.7))  # a tie is not better
+    assert not better(Figures(0.0, 0.0), Figures(0.0, 0.0))  # nor a tie at zero
+    assert not better(Figures(None, None), Figures(0.9, None))  # nothing to compare
 
 
 def _fake_job(tmp_path: Path, body: str) -> list[str]:
@@ -218,11 +220,47 @@ def test_a_worse_candidate_is_dropped_and_a_better_one_swapped_in(tmp_path):
     assert not (tmp_path / "work" / "models" / "round-1").exists()  # the candidate is gone
     assert retrainer.served.version == "v0"
 
-    better, swaps = _retrainer(tmp_path / "b", _fake_job(tmp_path, _result(0.6, 0.6, "v2")))
-    _label(better, 1, 2)
-    better.wait(60)
-    assert swaps == ["v2"] and better.served.version == "v2"
-    assert better.served.model_dir == tmp_path / "b" / "work" / "models" / "round-1"
+    improved, swaps = _retrainer(tmp_path / "b", _fake_job(tmp_path, _result(0.6, 0.6, "v2")))
+    _label(improved, 1, 2)
+    improved.wait(60)
+    assert swaps == ["v2"] and improved.served.version == "v2"
+    assert improved.served.model_dir == tmp_path / "b" / "work" / "models" / "round-1"
+
+
+def test_a_tie_at_zero_keeps_the_served_model(tmp_path):
+    """A candidate trained on too few claims that scores 0.000 like the served model (the
+    probe saw it replace a model) is not swapped in."""
+    retrainer, swaps = _retrainer(tmp_path, _fake_job(tmp_path, (
+        "pathlib.Path(spec['result']).write_text(json.dumps({'claims': 9, 'version_before': "
+        "'v0', 'version': 'v1', 'before': {'test': 0.0, 'ood': 0.0}, "
+        "'after': {'test': 0.0, 'ood': 0.0}}))\n"
+    )))  # fmt: skip
+    _label(retrainer, 1, 2)
+    retrainer.wait(60)
+    assert swaps == [] and retrainer.history[-1]["accepted"] is False
+    assert retrainer.served.version == "v0"
+
+
+def test_a_round_below_the_minimum_trains_nothing(tmp_path):
+    retrainer, swaps = _retrainer(tmp_path, _fake_job(tmp_path, (
+        "pathlib.Path(spec['result']).write_text(json.dumps({'claims': 9, 'skipped': "
+        "'9 labelled claims'}))\n"
+    )))  # fmt: skip
+    _label(retrainer, 1, 2)
+    retrainer.wait(60)
+    assert swaps == [] and retrainer.history[-1]["skipped"] == "9 labelled claims"
+
+
+def test_the_project_is_pinned_by_the_first_labelling_event_only(tmp_path):
+    from stancebank.labeling.ml_protocol import Event
+
+    retrainer, _ = _retrainer(tmp_path, _fake_job(tmp_path, _result(0.6, 0.6)), every=5)
+    other = Event("PROJECT_UPDATED", (), 9, "other")
+    assert retrainer.on_event(other).startswith("ignored: no labelling event")
+    nameless = Event("ANNOTATION_CREATED", (1,), None, None)
+    assert retrainer.on_event(nameless) == "ignored: the event names no project"
+    assert _label(retrainer, 2).startswith("counted: 1 of 5")  # "seed" is now the project
+    assert _label(retrainer, 3, project="other").startswith("ignored: events of project 'seed'")
 
 
 def test_one_round_at_a_time_and_labels_during_a_round_start_the_next(tmp_path):
@@ -258,9 +296,9 @@ def test_a_crashed_round_leaves_serving_untouched(tmp_path):
 
 
 def test_start_training_starts_a_round_and_predict_answers_during_it(tmp_path):
-    """The "Start training" event needs no label count; while the round runs, /predict
-    keeps answering with the served model, and the next request after the swap has the
-    new version."""
+    """The "Start training" event needs no label count (with the project given, it needs
+    no labelling event either); while the round runs, /predict keeps answering with the
+    served model, and the next request after the swap has the new version."""
     from stancebank.labeling.ml_backend import ModelSlot, create_app
 
     predict, version = fake_predict, FAKE_VERSION
@@ -269,7 +307,7 @@ def test_start_training_starts_a_round_and_predict_answers_during_it(tmp_path):
     slot = ModelSlot(predict, version)
     job = _fake_job(tmp_path, "time.sleep(3)\n" + _result(0.6, 0.6, "v-new"))
     settings = RetrainSettings(claims=tmp_path / "claims.jsonl", work_dir=tmp_path / "work",
-                               every=20)  # fmt: skip
+                               every=20, project="seed")  # serve-model --project seed  # fmt: skip
     retrainer = Retrainer(settings, Served(served, version), load=lambda folder: predict,
                           swap=slot.swap, job=job)  # fmt: skip
     tasks = {"tasks": [{"data": {"claim": "Cameras deter theft."}}]}
@@ -327,3 +365,90 @@ def test_a_model_folder_becomes_the_predictor_the_service_serves(fake_model):
     probs, labels = predict(claims, ["", ""])
     assert version == classifier.version and labels == classifier.labels
     assert probs == pytest.approx(predict_proba(classifier, claims), abs=1e-6)
+
+
+@pytest.fixture
+def serving(fake_model, tmp_path):
+    """A real ``stancebank serve-model`` process on a free port, and its log."""
+    import os
+    import subprocess
+
+    import httpx
+
+    from stancebank.labeling.net import free_port
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "STANCEBANK_BACKEND_SECRET"}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stancebank.cli", "serve-model", str(fake_model[0]),
+             "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    try:
+        yield url, process, log
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _raw(url: str, head: bytes, body: bytes = b"", timeout: float = 20) -> bytes:
+    """Send a request as written, return the start of the answer."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        sock.sendall(head + body)
+        return sock.recv(4096)
+
+
+def test_serve_model_stays_bounded_and_answers_bad_input_with_400(serving):
+    """A declared body over the limit is refused before it is read (413), a streamed one
+    once it passes the limit; a 30 MB claim is answered; a lone surrogate and deep nesting
+    get 400 — and the service keeps answering, without a traceback. (Time and memory under
+    that load: scripts/bench/ml_backend_limits.py, BENCHMARKS.md.)"""
+    import httpx
+
+    url, process, log = serving
+    # 1 GiB declared and none sent: an answer at all means it was not waited for
+    answer = _raw(
+        url,
+        b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+        b"\r\nContent-Length: 1073741824\r\n\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 413")
+
+    def flood():  # 80 MiB streamed without a length
+        for _ in range(80):
+            yield b" " * (1 << 20)
+
+    try:
+        streamed = httpx.post(f"{url}/predict", content=flood(), timeout=60)
+        assert streamed.status_code == 413
+    except httpx.HTTPError:
+        pass  # the service may close the connection once it has refused
+    big = {"tasks": [{"data": {"claim": "Cameras keep us safe. " * 1_400_000}}]}  # 30 MB
+    assert httpx.post(f"{url}/predict", json=big, timeout=300).status_code == 200
+    for body, says in ((b'{"tasks": [{"data": {"claim": "\\ud800"}}]}', "not valid Unicode"),
+                       (b"[" * 200_000 + b"]" * 200_000, "nests too deeply")):  # fmt: skip
+        bad = httpx.post(f"{url}/predict", content=body, timeout=60)
+        assert bad.status_code == 400 and says in bad.json()["error"], bad.text
+    small = httpx.post(f"{url}/predict", json={"tasks": [{"data": {"claim": "Hi."}}]})
+    assert small.status_code == 200 and process.poll() is None
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+def test_a_claim_is_cut_before_it_is_tokenised():
+    from stancebank.labeling.ml_protocol import MAX_CLAIM_CHARS
+
+    (task,) = predict_inputs({"tasks": [{"data": {"claim": "x" * 10**7, "question": "q" * 10**6}}]})
+    assert len(task.claim) == len(task.question) == MAX_CLAIM_CHARS

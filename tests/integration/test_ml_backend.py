@@ -80,7 +80,7 @@ def _serve(label_studio, model: Path, files: dict[str, Path], claims: Path, port
     log = open(files["root"] / f"serve-{port}.log", "w")  # noqa: SIM115 (kept for the process)
     process = subprocess.Popen(
         [sys.executable, "-m", "stancebank.cli", "serve-model", str(model), "--port", str(port),
-         "--claims", str(claims), "--answers", str(files["answers"]), "--retrain-every", "30",
+         "--claims", str(claims), "--answers", str(files["answers"]), "--retrain-every", "20",
          "--work-dir", str(files["root"] / f"work-{port}"), "--ood-data", str(files["labelled"]),
          "--base-model", "all-MiniLM-L6-v2", "--no-team-examples",
          "--no-label-descriptions"],
@@ -148,16 +148,31 @@ def test_the_model_in_the_loop(
         tasks = sorted(sdk.tasks.list(project=project.id, page_size=500), key=lambda t: t.id)
         assert all(_versions(t) == [KNOW_NOTHING] for t in tasks)
 
-        # an annotator labels 30 claims; each label reaches the backend as a webhook
+        # an annotator labels 10 claims; "Start training" then trains nothing: a round needs
+        # 20 labelled claims (--min-labels) with both polar stances
         user = sdk.users.create(email=f"loop{port}@example.org", username=f"loop{port}")
         labels = _shipped_labels()
         labelled = [t for t in tasks if t.data["claim_id"] in labels][:30]
         assert len(labelled) == 30
-        for task in labelled:
-            stance = labels[task.data["claim_id"]]
-            sdk.annotations.create(id=task.id, completed_by=user.id,
-                                   result=annotation_result(SCHEMA, stance))  # fmt: skip
 
+        def annotate(some):
+            for task in some:
+                stance = labels[task.data["claim_id"]]
+                sdk.annotations.create(id=task.id, completed_by=user.id,
+                                       result=annotation_result(SCHEMA, stance))  # fmt: skip
+
+        annotate(labelled[:10])
+        backend = sdk.ml.list(project=project.id)[0]
+        sdk.ml.train(id=backend.id)
+        deadline = time.monotonic() + 120
+        while "retrain 1: skipped" not in log.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(1)
+        assert "retrain 1: skipped (10 labelled claims" in log.read_text(), log.read_text()
+        assert httpx.get(f"{address}/health", timeout=5).json()["model_version"] == KNOW_NOTHING
+
+        # 20 more labels (30 in all), each a webhook: a round starts, trains and swaps
+        annotate(labelled[10:])
         deadline = time.monotonic() + 600
         version = KNOW_NOTHING
         while version == KNOW_NOTHING and time.monotonic() < deadline:
@@ -166,7 +181,8 @@ def test_the_model_in_the_loop(
             version = httpx.get(f"{address}/health", timeout=5).json()["model_version"]
         text = log.read_text()
         assert version != KNOW_NOTHING, text
-        assert "retrain 1: started after 30 new labels" in text
+        assert "retrain 2: started after 20 new labels" in text
+        assert "retrain 2: 30 labelled claims" in text
         assert "swapped in" in text and f"served {KNOW_NOTHING}" in text
 
         # tasks imported later get the retrained model's predictions through Label Studio
@@ -178,12 +194,11 @@ def test_the_model_in_the_loop(
         assert version.startswith("stancebank-all-MiniLM-L6-v2-")
 
         # Label Studio's "Start training" button starts a round at once
-        backend = sdk.ml.list(project=project.id)[0]
         sdk.ml.train(id=backend.id)
         deadline = time.monotonic() + 60
-        while "retrain 2: started" not in log.read_text() and time.monotonic() < deadline:
+        while "retrain 3: started" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert "retrain 2: started after 0 new labels" in log.read_text()
+        assert "retrain 3: started after 0 new labels" in log.read_text()
     finally:
         process.terminate()
         process.wait(timeout=30)

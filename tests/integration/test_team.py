@@ -68,6 +68,37 @@ def test_annotators_add_creates_accounts_that_log_in_and_sets_the_overlap(
     assert set(emails) <= set(listed.stdout.split())
 
 
+def test_an_account_the_server_refuses_leaves_no_password(
+    label_studio, seed_claims_file, project_title, monkeypatch
+):
+    """The server refusing one sign-up (simulated for that one call; everything else is the
+    real server) takes its password out of the file again and stops with one line."""
+    from stancebank.labeling import api
+    from stancebank.labeling import client as ls
+    from stancebank.labeling.net import ServerError
+
+    push = label_studio.cli("label", "push", str(seed_claims_file), "--project", project_title)
+    assert push.returncode == 0, push.stderr
+    suffix = re.sub(r"\W", "", project_title)[-12:].lower()
+    good, refused = f"fine.{suffix}@lab.example.org", f"refused.{suffix}@lab.example.org"
+    real_sign_up = ls.sign_up
+
+    def sign_up(connection, invite, address, password):
+        if address == refused:
+            raise ServerError(f"Label Studio did not create the account for {address}")
+        real_sign_up(connection, invite, address, password)
+
+    monkeypatch.setattr(ls, "sign_up", sign_up)
+    monkeypatch.setenv("LABEL_STUDIO_URL", label_studio.url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
+    with pytest.raises(ServerError):
+        api.add_annotators(emails=[good, refused], project=project_title,
+                           data_dir=label_studio.data_dir)  # fmt: skip
+    passwords = json.loads((label_studio.data_dir / ANNOTATOR_CREDENTIALS_FILE).read_text())
+    assert good in passwords and refused not in passwords
+    assert _logs_in(label_studio.url, good, passwords[good])
+
+
 def _pushed_with_annotators(label_studio, claims_file, title: str, names: tuple[str, ...]):
     """The seed claims pushed to a new project, its tasks in order, and one new account
     per name (addresses unique to the project)."""
