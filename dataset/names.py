@@ -34,29 +34,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from stancebank.dataset import languages
+
 # Words that label a role, not a person: never treated as a name on their own.
 ROLE_WORDS = frozenset({
     "student", "participant", "respondent", "interviewee", "interviewer", "speaker", "person",
     "guest", "informant", "deltaker", "mr", "mrs", "ms", "dr", "prof", "the", "and",
 })  # fmt: skip
 
-COMMON_WORDS = frozenset({
-    # English words that are also given names or surnames
-    "will", "may", "mark", "bill", "pat", "rose", "grace", "hope", "faith", "joy", "art",
-    "frank", "jack", "june", "april", "august", "dawn", "summer", "ray", "sue", "don", "guy",
-    "max", "sky", "ivy", "holly", "iris", "ruby", "amber", "daisy", "angel", "chase",
-    "chance", "cash", "lane", "dean", "drew", "earl", "king", "young", "brown", "white",
-    "green", "black", "hall", "wood", "hill", "field", "stone", "long", "short", "bell",
-    "baker", "cook", "mason", "miller", "page", "price", "rich", "love", "best", "moody",
-    "per", "lie", "bob", "rob", "sam",
-    # Norwegian words that are also given names or surnames
-    "liv", "dag", "siv", "tor", "stein", "bjorn", "ask", "sol", "var", "rune", "kai", "berg",
-    "dal", "strand", "vik", "bakke", "haug", "lund", "holm", "eng", "as", "bo", "by", "ro",
-    "li", "sand", "lia", "moe", "foss", "fjell", "hauge", "viken", "dahl", "ek", "alm",
-})  # fmt: skip
-"""Name parts that are ordinary words too (folded, lower case): they need a capital letter
-away from a sentence start, or a neighbouring part of the same name. Issue "Your project,
-not the seed's" moves these lists into the language modules."""
+COMMON_WORDS = frozenset(languages.union("common_name_words"))
+"""Name parts that are ordinary words too (folded, lower case), in every known language
+(:mod:`stancebank.dataset.languages`): as given names they need a capital letter away from a
+sentence start, or a neighbouring part of the same name."""
 
 _UNSPACED = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"

@@ -130,11 +130,6 @@ _ADDRESS = (
     ),
 )
 
-# Regions whose phone numbers to look for, by the data's language codes (ISO 639-1/3).
-_REGIONS = {
-    "en": ("US", "GB"), "no": ("NO",), "nb": ("NO",), "nn": ("NO",), "zh": ("CN",),
-    "sv": ("SE",), "da": ("DK",), "de": ("DE",), "fr": ("FR",), "es": ("ES",),
-}  # fmt: skip
 DEFAULT_REGIONS = ("US", "GB", "NO", "CN")
 """Looked for whenever a release declares no regions of its own (``publish --region``)."""
 
@@ -143,8 +138,10 @@ def regions_for(languages: Iterable[str], declared: Iterable[str] = ()) -> tuple
     """Phone regions to look for: the declared ones (``--region``, the project's), those of
     the languages in the data, and, when none is declared, :data:`DEFAULT_REGIONS` too (a
     Norwegian number in an English answer is still a number)."""
+    from stancebank.dataset.languages import regions_of
+
     declared = {r.upper() for r in declared}
-    found = {region for lang in languages for region in _REGIONS.get(lang, ())}
+    found = regions_of(languages)
     return tuple(sorted(found | declared | (set() if declared else set(DEFAULT_REGIONS))))
 
 

@@ -2,12 +2,15 @@
 
 Sentences come from sentencex (Wikimedia's rule-based segmenter: maintained, ~300
 languages with their abbreviation lists, written in Rust, far faster than pysbd with the
-same boundaries on the seed). On top of it, three rules of our own:
+same boundaries on the seed). On top of it, three rules of our own, with each language's
+words from :mod:`stancebank.dataset.languages`:
 
-* a sentence that starts with a lower-case letter continues the one before it
-  (sentencex splits after Norwegian "f.eks." / "bl.a." when the next word is lower case);
+* a sentence that starts with a lower-case letter, or follows an abbreviation of its
+  language, continues the one before it (sentencex splits after Norwegian "f.eks." before a
+  lower-case word, and after "kl." before "14.30");
 * a sentence is split before a contrastive marker that opens a new clause
-  (", but they …", "; however, …"), because the two sides often argue opposite ways;
+  (", but they …", "; however, …", "，但是…"), because the two sides often argue
+  opposite ways;
 * units that carry no argument — placeholders (``*anonymized*``), pointers ("Answers for
   this can be found above") and bare numbering ("7 and 8.") — are marked ``non_argument``.
 """
@@ -20,76 +23,80 @@ from collections.abc import Iterable, Iterator
 
 import sentencex
 
+from stancebank.dataset import languages
 from stancebank.dataset.answers_io import Answer
 from stancebank.dataset.claims_io import Claim
+from stancebank.dataset.language import identify_within
 
 _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\n\s*\n|\s*\Z)", re.S)
 _STARTS_LOWER = re.compile(r"^[\"'“‘(\[]*[a-zæøåäöüé]")
-# Contrastive markers that open a new clause. ", but also" continues a "not only" list.
-_CONTRAST = {
-    "default": re.compile(
-        r"(?:,|;)\s+(?=but\s+(?!also\b|not\b|only\b)\w)"
-        r"|;\s+(?=however\b)",
-        re.I,
-    ),
-    "scandinavian": re.compile(
-        r"(?:,|;)\s+(?=(?:but|men)\s+(?!også\b|ikke\b)\w)"
-        r"|;\s+(?=however\b|likevel\b)",
-        re.I,
-    ),
-}
-_NOT_ONLY = re.compile(r"\bnot only\b|\bikke bare\b", re.I)
-_SCANDINAVIAN = {"no", "nb", "nn", "da", "sv"}
-_MIN_WORDS_BEFORE, _MIN_WORDS_AFTER = 3, 4
-
-_PLACEHOLDER = r"anonymi[sz]ed|redacted|removed|anonymisert|fjernet"
+_PLACEHOLDER = "|".join(re.escape(w) for w in languages.union("placeholders"))
 _NON_ARGUMENT = [
-    # placeholders: *anonymized*, [redacted]
-    re.compile(rf"^[*_\[<(]+\s*(?:{_PLACEHOLDER})\s*[*_\]>)]+\W*$", re.I),
-    # bare numbering: "7 and 8.", "3, 4"
+    # placeholders: *anonymized*, [redacted], [fjernet]
+    re.compile(rf"^[*_\[<(【]+\s*(?:{_PLACEHOLDER})\s*[*_\]>)】]+\W*$", re.I),
+    # bare numbering: "7 and 8.", "3, 4", "3 og 4"
     re.compile(r"^\(?\d+[.)]?(?:\s*(?:and|&|,|-|–|og)\s*\d+[.)]?)*\s*\.?$"),
-    # pointers to elsewhere: "… can be found above", "see question 3"
-    re.compile(r"\b(?:can be |are |is )?found (?:above|below|here|earlier)\W*$", re.I),
-    re.compile(
-        r"^(?:see|cf\.?|se)\s+(?:above|below|my answer|the answer|question \d+|over|ovenfor)\b",
-        re.I,
-    ),
-    re.compile(
-        r"^(?:the )?answers? (?:for|to) (?:this|these|that)\b.*\b(?:above|below|earlier)\W*$",
-        re.I,
-    ),
+    # pointers to elsewhere, in every known language: "… can be found above", "se ovenfor"
+    *(re.compile(pointer, re.I) for pointer in languages.union("pointers")),
 ]
 
 
-def _sentences(paragraph: str, language: str) -> list[tuple[int, int]]:
+def _sentencex(paragraph: str, lang: languages.Language) -> list[str]:
+    """sentencex's sentences, split again after a word the language says ends sentences."""
+    sentences = list(sentencex.segment(lang.code, paragraph))
+    if not lang.sentence_ends:
+        return sentences
+    words = "|".join(re.escape(w) for w in lang.sentence_ends)
+    end = re.compile(rf"\b(?:{words})\.(?=\s+[\"'“«(]?[A-ZÆØÅ])")
+    pieces = []
+    for sentence in sentences:
+        cut = 0
+        for match in end.finditer(sentence):
+            pieces.append(sentence[cut : match.end()])
+            cut = match.end()
+        pieces.append(sentence[cut:])
+    return pieces
+
+
+def _sentences(paragraph: str, lang: languages.Language) -> list[tuple[int, int]]:
     """Sentence spans within one paragraph, trimmed of surrounding white space."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for sentence in sentencex.segment(language, paragraph):
+    for sentence in _sentencex(paragraph, lang):
         stripped = sentence.strip()
         if not stripped:
             continue
         start = paragraph.index(stripped, cursor)
         end = start + len(stripped)
         cursor = end
-        if spans and _STARTS_LOWER.match(stripped):
+        previous = paragraph[spans[-1][0] : spans[-1][1]] if spans else ""
+        if spans and (_STARTS_LOWER.match(stripped) or _ends_in_abbreviation(previous, lang)):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
     return spans
 
 
-def _contrastive_splits(text: str, span: tuple[int, int], language: str) -> list[tuple[int, int]]:
+def _ends_in_abbreviation(sentence: str, lang: languages.Language) -> bool:
+    """ "Møtet starter kl." is no sentence: sentencex ends one before "14.30"."""
+    last = sentence.rsplit(None, 1)[-1].lower() if sentence.strip() else ""
+    return last in lang.abbreviations
+
+
+def _contrastive_splits(
+    text: str, span: tuple[int, int], lang: languages.Language
+) -> list[tuple[int, int]]:
     """Split one sentence span before each contrastive marker that opens a long enough clause."""
-    pattern = _CONTRAST["scandinavian" if language in _SCANDINAVIAN else "default"]
+    pattern = lang.contrast
     start, end = span
     pieces: list[tuple[int, int]] = []
-    for match in pattern.finditer(text, start, end):
+    for match in pattern.finditer(text, start, end) if pattern else ():
         before = text[start : match.start() + 1]  # keep the comma with the first half
         after = text[match.end() : end]
-        if _NOT_ONLY.search(before):
+        if any(opener in before.lower() for opener in lang.correlative):
             continue  # "not only X, but Y" is one correlative clause
-        if len(before.split()) >= _MIN_WORDS_BEFORE and len(after.split()) >= _MIN_WORDS_AFTER:
+        least_before, least_after = lang.min_clause
+        if lang.words(before) >= least_before and lang.words(after) >= least_after:
             pieces.append((start, match.start() + 1))
             start = match.end()
     pieces.append((start, end))
@@ -102,12 +109,15 @@ def unit_kind(text: str) -> str:
 
 
 def unit_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
-    """Character spans of the argumentative units of ``text``, in order, never overlapping."""
+    """Character spans of the argumentative units of ``text``, in order, never overlapping;
+    sentences and contrastive markers by the rules of ``language``
+    (:mod:`stancebank.dataset.languages`)."""
+    lang = languages.language(language)
     spans: list[tuple[int, int]] = []
     for paragraph in _PARAGRAPH.finditer(text):
         offset = paragraph.start()
-        for start, end in _sentences(paragraph.group(), language):
-            spans.extend(_contrastive_splits(text, (offset + start, offset + end), language))
+        for start, end in _sentences(paragraph.group(), lang):
+            spans.extend(_contrastive_splits(text, (offset + start, offset + end), lang))
     return spans
 
 
@@ -120,7 +130,8 @@ def claim_id_for(answer_id: str, text: str, occurrence: int) -> str:
 
 def segment_answer(answer: Answer) -> list[Claim]:
     """All units of one answer, with offsets into ``answer["text"]``."""
-    text, language = answer["text"], answer.get("language") or "en"
+    text = answer["text"]
+    language = languages.normalise(answer.get("language") or "en")
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     for index, (start, end) in enumerate(unit_spans(text, language)):
@@ -139,7 +150,7 @@ def segment_answer(answer: Answer) -> list[Claim]:
                 end=end,
                 index=index,
                 unit=unit_kind(unit_text),
-                language=language,
+                language=identify_within(unit_text, language),
             )
         )
     return claims

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from stancebank.dataset.segment import segment_answer, unit_kind, unit_spans
 from stancebank.dataset.segment_eval import locate, read_gold, score
 from tests.conftest import FIXTURES
@@ -25,6 +27,20 @@ def test_boundary_f1_on_the_seed_gold(seed_answers):
     result = score(texts, gold, unit_spans)
     print(f"boundary P={result.precision:.3f} R={result.recall:.3f} F1={result.f1:.3f}")
     assert result.f1 >= 0.90
+
+
+@pytest.mark.parametrize(("language", "joiner"), [("no", " "), ("zh", "")])
+def test_boundary_f1_on_the_norwegian_and_chinese_gold(language, joiner):
+    """Team-written answers (an answer's text is its gold units joined), at least 40 units
+    each: abbreviations (kl., ca., f.eks., nr.), "men" and 但是 clauses, correlatives (ikke
+    bare … men også, 不仅 … 而且), decimals, quotes and ellipses."""
+    gold = read_gold(FIXTURES / f"gold_segmentation_{language}.txt")
+    assert sum(len(units) for units in gold.values()) >= 40
+    texts = {k: joiner.join(t for t, _ in v) for k, v in gold.items()}
+    spans = {k: locate(texts[k], [t for t, _ in v]) for k, v in gold.items()}
+    result = score(texts, spans, lambda text: unit_spans(text, language))
+    print(f"{language}: boundary P={result.precision:.3f} R={result.recall:.3f} F1={result.f1:.3f}")
+    assert result.f1 >= 0.95
 
 
 def test_unit_kinds_match_the_gold(seed_answers):

@@ -1,17 +1,25 @@
 """Q/A layout: ``Q: question`` / ``A: answer`` with one respondent.
 
 An unprefixed paragraph continues whatever stands above it (the answer, or the question
-before any answer). Norwegian ``Spørsmål:`` / ``Svar:`` are read too.
+before any answer). The labels of every known language are read (``Spørsmål:`` / ``Svar:``,
+``问：`` / ``答：``; :mod:`stancebank.dataset.languages`).
 """
 
 from __future__ import annotations
 
 import re
 
+from stancebank.dataset import languages
 from stancebank.dataset.interview.model import RawAnswer, RawDocument
 
-_QUESTION = re.compile(r"^\s*(?:Q|Question|Spørsmål|Sp)\s*\d*\s*[:.)]\s*(?P<text>.*)$", re.I)
-_ANSWER = re.compile(r"^\s*(?:A|Answer|Svar)\s*\d*\s*[:.)]\s*(?P<text>.*)$", re.I)
+
+def _label(words: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{names})\s*\d*\s*[:.)：]\s*(?P<text>.*)$", re.I)
+
+
+_QUESTION = _label(languages.union("question_labels"))
+_ANSWER = _label(languages.union("answer_labels"))
 RESPONDENT = "respondent"
 
 

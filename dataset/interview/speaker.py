@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from stancebank.dataset import languages
 from stancebank.dataset.interview.model import RawAnswer, RawDocument
 
 _TIMESTAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?"
@@ -20,11 +21,8 @@ _WORD = r"(?:[A-ZÆØÅÄÖÜÉ][\w'’.-]*|[\u3400-\u9fff]{1,6})"
 _LABEL = re.compile(
     rf"^{_TIMESTAMP}(?P<label>{_WORD}(?: (?:{_WORD}|\d+)){{0,3}})\s*[:：]\s*(?P<text>.*)$"
 )
-_INTERVIEWER_WORDS = {
-    "interviewer", "intervjuer", "interview", "int", "i", "q", "host", "moderator",
-    "journalist", "reporter", "programleder", "facilitator", "researcher",
-    "采访者", "主持人", "记者", "问",
-}  # fmt: skip
+_INTERVIEWER_WORDS = frozenset(languages.union("interviewer_words"))
+"""The interviewer's labels in every known language (:mod:`stancebank.dataset.languages`)."""
 
 
 def _is_interviewer(label: str) -> bool:
