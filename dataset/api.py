@@ -127,6 +127,9 @@ class BuildResult:
     out: Path
     """The dataset folder written."""
     report: BuildReport
+    notes: list[str] = field(default_factory=list)
+    """What a person should hear about the release: splits too small to judge a model on,
+    no licence stated, a deprecated card.json."""
 
 
 def build_release(
@@ -142,7 +145,7 @@ def build_release(
     Args:
         claims: the claims JSONL the annotations refer to.
         annotations: folder of ``snapshot-*.jsonl``, with optional ``adjudication.jsonl``
-            and ``card.json``.
+            (and a ``card.json`` from before project files, still read).
         out: the dataset folder to write (replaced only when the whole build succeeds).
         answers: the answers JSONL, for the exact answer text as ``context``.
         options: grouping and seed of the splits.
@@ -152,8 +155,9 @@ def build_release(
     from stancebank.dataset.annotations_io import read_adjudication, read_snapshots
     from stancebank.dataset.answers_io import read_answers
     from stancebank.dataset.build import dataset_from
-    from stancebank.dataset.card import CardInfo, render_card
+    from stancebank.dataset.card import CardInfo, render_card, small_splits
     from stancebank.dataset.claims_io import answer_texts, read_claims
+    from stancebank.dataset.project import active
     from stancebank.dataset.release import write_release
     from stancebank.dataset.schema import label_names
 
@@ -172,9 +176,15 @@ def build_release(
     )  # fmt: skip
     if not sum(report.rows.values()):
         raise InputError(annotations, "no claim has a stance yet; nothing to build")
-    card = render_card(splits, report, labels, CardInfo.load(Path(annotations) / "card.json"))
+    project = active()
+    info, notes = CardInfo.from_project(project.card, Path(annotations))
+    card = render_card(splits, report, labels, info, project.target)
     written = write_release(out, splits, card, report.to_dict())
-    return BuildResult(written, report)
+    notes += [f"{small}: too few to judge a model on" for small in small_splits(report)]
+    if not info.licensed:
+        notes.append("no licence stated: set [card] license in stancebank.toml (publish "
+                     "refuses a release without one)")  # fmt: skip
+    return BuildResult(written, report, notes)
 
 
 class PrivacyGateError(InputError):
@@ -205,7 +215,8 @@ def publish(
     dry_run: bool = False,
     deny_lists: Sequence[PathLike] = (),
     answers: PathLike | None = None,
-    regions: Sequence[str] = (),
+    regions: Sequence[str] | None = None,
+    allow_unlicensed: bool = False,
 ) -> PublishResult:
     """Run the privacy gate over a dataset folder, then upload its card and Parquet files.
 
@@ -213,17 +224,23 @@ def publish(
         deny_lists: files of names (one per line) that must not appear in the data.
         answers: the answers JSONL; names found in the documents' prefaces are denied too.
         regions: phone regions the release declares (``NO``, ``CN`` …), looked for beside
-            those of the data's languages; with none declared, the default set (US, GB, NO,
-            CN) is looked for too.
+            those of the data's languages (default: the project's ``regions``); with none
+            declared, the default set (US, GB, NO, CN) is looked for too.
         dry_run: check and list the files, upload nothing.
+        allow_unlicensed: upload a release whose card states no licence.
 
     Raises:
+        InputError: the card states no licence (and ``allow_unlicensed`` is not set).
         PrivacyGateError: the gate found something (its ``findings`` say where and what kind).
     """
     from stancebank.dataset.answers_io import read_answers
     from stancebank.dataset.privacy import check_region, names_in
+    from stancebank.dataset.project import active
     from stancebank.dataset.publish import privacy_findings, read_names, read_upload, upload_files
+    from stancebank.dataset.release import CARD_FILE, record_published, release_license
 
+    if regions is None:
+        regions = active().regions
     try:
         regions = [check_region(r) for r in regions]
     except ValueError as error:
@@ -236,10 +253,26 @@ def publish(
     findings = privacy_findings(folder, files, names, regions=regions)
     if findings:
         raise PrivacyGateError(folder, findings)
+    if not allow_unlicensed and release_license(folder) is None:
+        raise InputError(folder / CARD_FILE, "the card states no licence: set [card] license in "
+                         "stancebank.toml and build again, or pass --allow-unlicensed")  # fmt: skip
     if dry_run:
         return PublishResult(repo_id, private, files)
     commit = upload_files(folder, files, repo_id, private=private)
+    record_published(folder, repo_id, commit)
     return PublishResult(repo_id, private, files, uploaded=True, commit=commit)
+
+
+def use_project(folder: PathLike | None) -> None:
+    """Read ``FOLDER/stancebank.toml`` and make it the project every later call works in
+    (its target, labels, card facts, server and model); None goes back to the defaults.
+
+    Raises:
+        InputError: no project file there, or one that does not parse or check.
+    """
+    from stancebank.dataset.project import activate, load
+
+    activate(load(folder) if folder is not None else None)
 
 
 __all__ = [
@@ -252,4 +285,5 @@ __all__ = [
     "ingest",
     "publish",
     "segment",
+    "use_project",
 ]

@@ -1,5 +1,7 @@
-"""The dataset card: YAML metadata (``huggingface_hub.DatasetCardData``) and datasheet
-sections filled from the build report. No dates or paths: the same build, the same bytes."""
+"""The dataset card: YAML metadata (``huggingface_hub.DatasetCardData``, its
+``dataset_info`` from ``datasets``' own ``DatasetInfo``) and datasheet sections filled from
+the data, the build report and the project (its target, labels and card facts). No dates or
+paths: the same build, the same bytes."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from huggingface_hub import DatasetCardData
 
 from stancebank.dataset.build import BuildReport
 from stancebank.dataset.errors import InputError
+from stancebank.dataset.languages import language as language_of
+from stancebank.dataset.languages import normalise
 from stancebank.dataset.schema import LabelNames
 from stancebank.dataset.splits import SPLITS
 
@@ -22,14 +26,18 @@ rendered to see which of its lines stancebank's template alone wrote."""
 
 @dataclass
 class CardInfo:
-    """What the card cannot work out from the data; read from ``card.json`` beside the
-    annotations (every field optional)."""
+    """What the card cannot work out from the data: the project file's ``[card]`` (and, for
+    older folders, ``card.json`` beside the annotations). Every field optional."""
 
-    pretty_name: str = "stancebank stance dataset"
-    license: str = "other"
-    license_details: str = (
-        "Not stated. Say under which terms the source texts and labels may be used."
-    )
+    pretty_name: str = ""
+    """The card's title (default: "Stance toward TARGET")."""
+    license: str = ""
+    """An SPDX id the Hub knows (``cc-by-4.0``), or ``other`` with ``license_name`` and
+    ``license_link``; empty: no licence stated (``publish`` refuses that)."""
+    license_name: str = ""
+    license_link: str = ""
+    license_details: str = ""
+    """More about the terms, printed under the licence."""
     source: str = "Interview answers ingested with stancebank."
     annotators: str = "Not stated. Say who annotated, with what background, and how."
     annotations_creators: str = "other"
@@ -37,24 +45,71 @@ class CardInfo:
     limitations: str = ""
 
     @classmethod
-    def load(cls, path: Path) -> CardInfo:
-        if not path.exists():
-            return cls()
+    def from_project(cls, card: dict[str, str], annotations: Path | None = None
+                     ) -> tuple[CardInfo, list[str]]:  # fmt: skip
+        """The project's card facts, completed from a ``card.json`` in ``annotations`` (read
+        with a deprecation note); the notes to show."""
+        notes: list[str] = []
+        values = {k: v for k, v in card.items() if v}
+        legacy = Path(annotations) / "card.json" if annotations else None
+        if legacy is not None and legacy.exists():
+            notes.append(f"{legacy}: card.json is deprecated; move its facts to [card] in "
+                         "stancebank.toml (read for now, the project file wins)")  # fmt: skip
+            values = {**cls._read_json(legacy), **values}
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise InputError(legacy or "stancebank.toml", f"unknown card field '{unknown[0]}' "
+                             f"(valid: {', '.join(sorted(known))})")  # fmt: skip
+        return cls(**values), notes
+
+    @staticmethod
+    def _read_json(path: Path) -> dict[str, str]:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
             raise InputError(path, f"not valid JSON ({error.msg})", line=error.lineno) from None
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise InputError(path, f"unknown card field '{unknown[0]}'")
-        return cls(**raw)
+        if not isinstance(raw, dict):
+            raise InputError(path, "expected a JSON object of card fields")
+        return {k: v for k, v in raw.items() if v}
+
+    def title(self, target: str) -> str:
+        return self.pretty_name or f"Stance toward {target}"
+
+    @property
+    def licensed(self) -> bool:
+        return bool(self.license and (self.license != "other" or self.license_name))
+
+    def license_text(self) -> str:
+        """The License section, from the same value as the YAML's."""
+        if self.license and self.license != "other":
+            name = SPDX_NAMES.get(self.license.lower())
+            statement = f"{name} (`{self.license}`)." if name else f"`{self.license}`."
+        elif self.license_name:
+            link = f" ({self.license_link})" if self.license_link else ""
+            statement = f"Terms of their own: {self.license_name}{link}."
+        else:
+            statement = ("Not stated. Say under which terms the texts and labels may be used "
+                         "(`[card] license` in stancebank.toml).")  # fmt: skip
+        return statement + (f"\n\n{self.license_details}" if self.license_details else "")
 
 
+SPDX_NAMES = {
+    "cc-by-4.0": "Creative Commons Attribution 4.0 International",
+    "cc-by-sa-4.0": "Creative Commons Attribution-ShareAlike 4.0 International",
+    "cc-by-nc-4.0": "Creative Commons Attribution-NonCommercial 4.0 International",
+    "cc0-1.0": "Creative Commons Zero 1.0 (public domain dedication)",
+    "odc-by": "Open Data Commons Attribution License",
+    "apache-2.0": "Apache License 2.0",
+    "mit": "MIT License",
+}
+"""Names for the licences a dataset card most often states (others print as their id)."""
 _DEFAULT_LIMITATIONS = (
     "The data is small and comes from few respondents; labels reflect the guidelines "
     "and the annotators named above."
 )
+SMALL_SPLIT = 20
+"""Fewer claims than this in a split (or one class only) is said out loud by build."""
 
 
 def _size_category(n: int) -> str:
@@ -64,20 +119,31 @@ def _size_category(n: int) -> str:
     return "100K<n<1M"
 
 
-def card_metadata(splits: DatasetDict, report: BuildReport, info: CardInfo) -> DatasetCardData:
+def card_metadata(
+    splits: DatasetDict, report: BuildReport, info: CardInfo, target: str
+) -> DatasetCardData:
+    from datasets import DatasetInfo, SplitDict, SplitInfo
+    from datasets.info import DatasetInfosDict
+
     total = sum(report.rows.values())
     present = [name for name in SPLITS if name in splits]
-    features = splits[present[0]].features._to_yaml_list()
-    return DatasetCardData(
-        pretty_name=info.pretty_name,
-        license=info.license,
-        language=report.languages or ["en"],
+    languages = sorted({normalise(lang) for lang in report.languages}) or ["en"]
+    license_fields = (
+        {"license": info.license} if info.licensed and info.license != "other"
+        else {"license": "other", "license_name": info.license_name,
+              "license_link": info.license_link or None} if info.licensed
+        else {"license": "unknown"}
+    )  # fmt: skip
+    card = DatasetCardData(
+        pretty_name=info.title(target),
+        **{k: v for k, v in license_fields.items() if v is not None},
+        language=languages,
         task_categories=["text-classification"],
         task_ids=["multi-class-classification"],
         size_categories=[_size_category(total)],
         annotations_creators=[info.annotations_creators],
         language_creators=["found"],
-        multilinguality=["monolingual" if len(report.languages) <= 1 else "multilingual"],
+        multilinguality=["monolingual" if len(languages) <= 1 else "multilingual"],
         source_datasets=["original"],
         configs=[
             {
@@ -87,11 +153,38 @@ def card_metadata(splits: DatasetDict, report: BuildReport, info: CardInfo) -> D
                 ],
             }
         ],
-        dataset_info={
-            "features": features,
-            "splits": [{"name": name, "num_examples": report.rows[name]} for name in present],
-        },
     )
+    split_infos = SplitDict()
+    for name in present:
+        split_infos.add(SplitInfo(name=name, num_bytes=splits[name].data.nbytes,
+                                  num_examples=report.rows[name]))  # fmt: skip
+    info_yaml = DatasetInfo(features=splits[present[0]].features, splits=split_infos)
+    DatasetInfosDict({"default": info_yaml}).to_dataset_card_data(card)
+    return card
+
+
+def counts(splits: DatasetDict) -> dict[str, int]:
+    """Documents, respondents, answers and claims in the release."""
+    rows = [row for split in splits.values() for row in split]
+    return {
+        "documents": len({r["document_id"] for r in rows}),
+        "respondents": len({(r["document_id"], r["respondent"]) for r in rows}),
+        "answers": len({r["answer_id"] for r in rows}),
+        "claims": len(rows),
+    }
+
+
+def small_splits(report: BuildReport) -> list[str]:
+    """Splits too small to judge a model on: fewer than :data:`SMALL_SPLIT` claims, or one
+    class only."""
+    notes = []
+    for name in SPLITS:
+        n = report.rows.get(name, 0)
+        classes = sum(1 for c in report.label_counts.get(name, {}).values() if c)
+        if n and (n < SMALL_SPLIT or classes < 2):
+            why = f"{n} claims" + (", one class only" if classes < 2 else "")
+            notes.append(f"the {name} split has {why}")
+    return notes
 
 
 def _names(stances: tuple[str, ...]) -> str:
@@ -144,34 +237,56 @@ def _agreement_text(report: BuildReport, labels: LabelNames) -> str:
     return "\n".join(lines + table)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _languages_text(report: BuildReport) -> str:
+    codes = sorted({normalise(lang) for lang in report.languages}) or ["en"]
+    names = [f"{language_of(c).name} (`{c}`)" if language_of(c).name != c else f"`{c}`"
+             for c in codes]  # fmt: skip
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _composition(n: dict[str, int], report: BuildReport) -> str:
+    return (f"{_plural(n['claims'], 'labelled argumentative unit')} from "
+            f"{_plural(n['answers'], 'answer')} of {_plural(n['respondents'], 'respondent')} "
+            f"in {_plural(n['documents'], 'document')}, in {_languages_text(report)}.")  # fmt: skip
+
+
 def render_card(
-    splits: DatasetDict, report: BuildReport, labels: LabelNames, info: CardInfo
+    splits: DatasetDict, report: BuildReport, labels: LabelNames, info: CardInfo, target: str
 ) -> str:
-    metadata = card_metadata(splits, report, info).to_yaml()
+    metadata = card_metadata(splits, report, info, target).to_yaml()
     definitions = "\n".join(
         f"| `{s}` | {d} |" for s, d in zip(labels.stances, labels.definitions, strict=True)
     )
-    total = sum(report.rows.values())
+    n = counts(splits)
+    small = small_splits(report)
+    small_text = (
+        "\n\nToo few claims to judge a model on: " + "; ".join(small) + "." if small else ""
+    )
     return f"""---
 {metadata}
 ---
 
-# {info.pretty_name}
+# {info.title(target)}
 
-Claims from interview answers, each labelled for its stance toward surveillance:
+Claims from interview answers, each labelled for its stance toward {target}:
 {_names(labels.stances)} (defined under "Composition").
 Built with stancebank from the sources and annotation snapshots named below.
 
 ## Motivation
 
-To know, claim by claim, what people argue about surveillance, and to train and
+To know, claim by claim, what people argue about {target}, and to train and
 evaluate stance classifiers on real interview language rather than on headlines.
 
 ## Composition
 
-{total} labelled argumentative units. One row per unit: its text, the question it
-answers, the whole answer it comes from (`context`), the respondent's pseudonym, the
-aggregated `stance`, optional `aspects`, and every annotator's label.
+{_composition(n, report)}
+One row per unit: its text, the question it answers, the whole answer it comes from
+(`context`), the respondent's pseudonym, the aggregated `stance`, optional `aspects`, and
+every annotator's label.
 
 {_label_table(report, labels)}
 
@@ -181,7 +296,7 @@ aggregated `stance`, optional `aspects`, and every annotator's label.
 
 Splits are grouped by **{report.options.group_by}** (no {report.options.group_by} is in two
 splits, since its claims share context), stratified by stance as far as the groups allow,
-seed {report.options.seed}.
+seed {report.options.seed}.{small_text}
 
 ## Collection and segmentation
 
@@ -196,9 +311,9 @@ Answers were split into argumentative units by `stancebank segment`: sentences
 
 {info.annotators}
 
-Annotators followed `labeling/GUIDELINES.md` of stancebank (definitions, decision rules
-for hard cases, examples) in a Label Studio project showing the question, the claim and
-the whole answer with the claim highlighted. Each annotator's latest annotation of a claim
+Annotators followed the project's annotation guidelines (definitions, decision rules for
+hard cases, examples) in a Label Studio project showing the question, the claim and the
+whole answer with the claim highlighted. Each annotator's latest annotation of a claim
 counts; cancelled annotations are ignored; the stance is the majority, and an adjudication
 decides disagreements.
 
@@ -218,8 +333,8 @@ upload if it finds any.
 
 ## Intended uses
 
-Training and evaluating stance classifiers on argumentative text about surveillance;
-studying which benefits and harms people raise.
+Training and evaluating stance classifiers on argumentative text about {target};
+studying which arguments people raise about it, and how often.
 
 ## Out-of-scope uses
 
@@ -232,7 +347,7 @@ treating the label distribution as representative of any population.
 
 ## License
 
-{info.license_details}
+{info.license_text()}
 
 ## Citation
 
@@ -258,5 +373,5 @@ def template_lines(dataset_dir: str | Path) -> frozenset[str]:
     masked = LabelNames(stances=labels.stances, aspects=labels.aspects,
                         definitions=tuple(_USER_TEXT for _ in labels.definitions))  # fmt: skip
     info = CardInfo(**{f.name: _USER_TEXT for f in fields(CardInfo)})
-    card = render_card(splits, report, masked, info)
+    card = render_card(splits, report, masked, info, _USER_TEXT)
     return frozenset(line for line in card.splitlines() if _USER_TEXT not in line)

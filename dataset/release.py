@@ -61,3 +61,48 @@ def read_build_report(dataset_dir: str | Path) -> dict:
         raise InputError(dataset_dir, f"{_NOT_A_DATASET} (no {REPORT_FILE})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(path, f"not valid JSON ({error})") from None
+
+
+PUBLISHED_FILE = "published.json"
+"""Where ``publish`` records the Hub repository it uploaded the release to (local only)."""
+
+
+def record_published(dataset_dir: str | Path, repo_id: str, commit: str | None) -> None:
+    from stancebank.dataset.jsonl import atomic_write_text
+
+    atomic_write_text(Path(dataset_dir) / PUBLISHED_FILE,
+                      json.dumps({"repo_id": repo_id, "commit": commit}) + "\n")  # fmt: skip
+
+
+def read_published(dataset_dir: str | Path) -> str | None:
+    """The Hub id the release was published under, or None."""
+    path = Path(dataset_dir) / PUBLISHED_FILE
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["repo_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def release_license(dataset_dir: str | Path) -> str | None:
+    """The licence the card's YAML states (an SPDX id, or the name of terms of their own),
+    or None when it states none ("unknown", or "other" without a name)."""
+    data = _card_data(dataset_dir)
+    license = str(data.get("license") or "")
+    if license == "other":
+        return str(data.get("license_name") or "") or None
+    return license if license and license != "unknown" else None
+
+
+def _card_data(dataset_dir: str | Path) -> dict:
+    from huggingface_hub import DatasetCard
+
+    try:
+        return DatasetCard.load(Path(dataset_dir) / CARD_FILE).data.to_dict()
+    except Exception:  # no card, or one that does not parse: it states nothing
+        return {}
+
+
+def release_title(dataset_dir: str | Path) -> str:
+    """The card's pretty name (its YAML), else the folder's name."""
+    name = _card_data(dataset_dir).get("pretty_name")
+    return str(name) if name else Path(dataset_dir).resolve().name

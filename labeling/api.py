@@ -56,7 +56,9 @@ def start_server(
     on PostgreSQL when ``database`` is ``postgresql://USER:PASSWORD@HOST:PORT/NAME``
     (default: ``$STANCEBANK_DATABASE_URL``, else SQLite in the data dir). With
     ``local_ml_backends`` it may call ML backends on this machine (a running server without
-    that is restarted)."""
+    that is restarted). In a project, its file records the data dir, port and URL."""
+    from stancebank.dataset.project import active, record
+
     folder = resolve_data_dir(data_dir)
     database = database or os.environ.get("STANCEBANK_DATABASE_URL") or None
     if local_ml_backends and folder.is_dir():
@@ -64,7 +66,30 @@ def start_server(
     url, credentials = server.start(
         folder, port=port, database=database, local_ml_backends=local_ml_backends
     )
+    # a project remembers its server, so every later label command there finds it
+    record(active(), "label_studio", {"data_dir": str(folder.resolve()), "port": port,
+                                      "url": url})  # fmt: skip
     return ServerInfo(url, folder, credentials)
+
+
+def init_project(
+    folder: PathLike,
+    *,
+    target: str,
+    name: str | None = None,
+    languages: Sequence[str] = (),
+    regions: Sequence[str] = (),
+) -> Path:
+    """Write ``FOLDER/stancebank.toml`` for a stance toward ``target`` (the default labels
+    worded for it, the card's facts to fill in) and a copy of the annotation guidelines to
+    edit, ``FOLDER/GUIDELINES.md``. Returns the project file's path."""
+    from importlib.resources import files
+
+    from stancebank.dataset.project import init
+
+    default = files("stancebank.labeling").joinpath("GUIDELINES.md").read_text("utf-8")
+    return init(folder, target=target, name=name, languages=tuple(languages),
+                regions=tuple(regions), guidelines=default)  # fmt: skip
 
 
 def stop_server(*, data_dir: PathLike | None = None) -> bool:
@@ -463,6 +488,7 @@ __all__ = [
     "AnnotatorsResult",
     "ConnectResult",
     "connect_model",
+    "init_project",
     "PullResult",
     "ReviewResult",
     "add_annotators",

@@ -22,6 +22,7 @@ import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
+from stancebank.dataset.project import active
 from stancebank.labeling import server
 from stancebank.labeling.net import ServerError, http_get
 from stancebank.labeling.options import IMPORT_BATCH, PAGE_SIZE
@@ -39,19 +40,28 @@ class Connection:
 
 
 def resolve_connection(url: str | None, data_dir: Path) -> Connection:
-    """Server from ``url``, else $LABEL_STUDIO_URL, else the running ``stancebank server``;
-    token from $LABEL_STUDIO_API_KEY, else the server's credentials file."""
+    """Server from ``url``, else $LABEL_STUDIO_URL, else the project file's ``[label_studio]
+    url``, else the running ``stancebank server``; token from $LABEL_STUDIO_API_KEY, else
+    the server's credentials file."""
+    from stancebank.dataset.project import active
+
     where = "--url"
     if not url and os.environ.get("LABEL_STUDIO_URL"):
         url, where = os.environ["LABEL_STUDIO_URL"], "LABEL_STUDIO_URL"
+    if (
+        not url and active().label_studio.get("url") and not active().label_studio.get("data_dir")
+    ):  # a server of someone else's, named in the project file
+        url, where = str(active().label_studio["url"]), "the project file"
     if url and not url.lower().startswith(("http://", "https://")):
         raise ServerError(f"{where}: '{url}' is not an http:// or https:// URL", exit_status=2)
     if not url:
         url, where = server.running_url(data_dir), f"stancebank server ({data_dir})"
     if not url:
         raise ServerError(
-            "no Label Studio server: pass --url, set LABEL_STUDIO_URL, "
-            "or run 'stancebank server start'"
+            f"no Label Studio server runs from {data_dir}: pass --url or set LABEL_STUDIO_URL, "
+            "or start it with 'stancebank server start' (a server started with another "
+            "--data-dir: pass the same --data-dir, or start it inside the project folder, "
+            "which remembers it)"
         )
     token = os.environ.get("LABEL_STUDIO_API_KEY")
     if not token:
@@ -133,7 +143,8 @@ def get_or_create_project(client: LabelStudio, title: str, label_config: str) ->
         project = client.projects.create(
             title=title,
             label_config=label_config,
-            description="Stance of interview claims toward surveillance (made by stancebank).",
+            description=f"Stance of interview claims toward {active().target} "
+            "(made by stancebank).",
             show_instruction=True,
             maximum_annotations=1,
         )

@@ -33,10 +33,18 @@ def stance_choices(schema: Schema) -> str:
     )
 
 
+def hotkeys_text(schema: Schema) -> str:
+    """The stances' keys as a header says them: "1-4", or "s, o, n"."""
+    hotkeys = [s.hotkey for s in schema.stances]
+    numbered = hotkeys == [str(i) for i in range(1, len(hotkeys) + 1)]
+    return f"1-{len(hotkeys)}" if numbered and len(hotkeys) > 1 else ", ".join(hotkeys)
+
+
 def label_config(schema: Schema) -> str:
     """The project's XML: question, respondent, claim, answer with the claim marked,
     one key press per stance, optional aspects and rationale."""
     stances = stance_choices(schema)
+    keys = hotkeys_text(schema)
     aspects = "\n".join(f"    <Choice value={quoteattr(a.title)}/>" for a in schema.aspects)
     return f"""<View>
   <Style>.sb-answer mark {{ background: #ffe066; padding: 0 2px; }}
@@ -44,7 +52,7 @@ def label_config(schema: Schema) -> str:
   <Header value="$question" size="4"/>
   <Header value="$heading" size="6"/>
   <Text name="{CLAIM_TAG}" value="$claim"/>
-  <Header value="Stance toward surveillance (keys 1-4)" size="6"/>
+  <Header value={quoteattr(f"Stance toward {schema.target} (keys {keys})")} size="6"/>
   <Choices name="{schema.stance_name}" toName="{CLAIM_TAG}" choice="single" required="true"
            showInline="true">
 {stances}

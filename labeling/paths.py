@@ -20,11 +20,18 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
-    """``data_dir``, else ``$STANCEBANK_LS_DATA_DIR``, else :func:`default_data_dir`."""
+    """``data_dir``, else ``$STANCEBANK_LS_DATA_DIR``, else the project file's
+    ``[label_studio] data_dir`` (where ``server start`` in the project recorded it), else
+    :func:`default_data_dir`."""
+    from stancebank.dataset.project import active
+
     if data_dir:
         return Path(data_dir)
     env = os.environ.get("STANCEBANK_LS_DATA_DIR")
-    return Path(env) if env else default_data_dir()
+    if env:
+        return Path(env)
+    project = active()
+    return project.path(project.label_studio.get("data_dir")) or default_data_dir()
 
 
 def write_private(path: Path, text: str) -> None:

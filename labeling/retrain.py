@@ -84,6 +84,8 @@ class RetrainSettings:
     min_labels: int = DEFAULT_MIN_LABELS
     """No candidate is trained on fewer labelled claims, or on a release without both polar
     stances: it could only be luck if it scored better."""
+    project_dir: Path | None = None
+    """The project folder whose stancebank.toml each round reads (labels, card facts)."""
     environment: dict[str, str] = field(default_factory=dict)
     """LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY for the round's pull (never on a command
     line)."""
@@ -193,6 +195,7 @@ class Retrainer:
             "ood_data": str(self.settings.ood_data) if self.settings.ood_data else None,
             "options": self.settings.options,
             "min_labels": self.settings.min_labels,
+            "project_dir": str(self.settings.project_dir) if self.settings.project_dir else None,
             "result": str(work / f"round-{number}.json"),
         }
 

@@ -21,7 +21,7 @@ from xml.sax.saxutils import quoteattr
 from stancebank.dataset.aggregate import latest_per_annotator
 from stancebank.dataset.annotations_io import AnnotationRecord, annotations_from_records
 from stancebank.dataset.schema import Schema
-from stancebank.labeling.ls_contract import stance_choices
+from stancebank.labeling.ls_contract import hotkeys_text, stance_choices
 
 RULE_NAME = "rule"
 """The review config's Choices for the guideline rule that decided."""
@@ -34,10 +34,21 @@ def review_title(project: str) -> str:
     return f"{project[:43]} review"
 
 
+def guidelines_text() -> str:
+    """The active project's guidelines, else the default ones."""
+    from stancebank.dataset.project import active
+
+    own = active().guidelines
+    if own is not None:
+        return own.read_text(encoding="utf-8")
+    return files("stancebank.labeling").joinpath("GUIDELINES.md").read_text("utf-8")
+
+
 def guideline_rules(text: str | None = None) -> list[tuple[str, str]]:
-    """``(number, title)`` of each decision rule in labeling/GUIDELINES.md."""
+    """``(number, title)`` of each decision rule in the project's ``GUIDELINES.md``, else in
+    stancebank's default guidelines (labeling/GUIDELINES.md)."""
     if text is None:
-        text = files("stancebank.labeling").joinpath("GUIDELINES.md").read_text("utf-8")
+        text = guidelines_text()
     return [(m[1], m[2].rstrip(".")) for line in text.splitlines() if (m := _RULE_LINE.match(line))]
 
 
@@ -61,7 +72,7 @@ def review_config(schema: Schema, rules: Sequence[tuple[str, str]]) -> str:
   <View className="sb-votes">
     <HyperText name="votes" value="$votes_html"/>
   </View>
-  <Header value="Final stance (keys 1-4)" size="6"/>
+  <Header value="Final stance (keys {hotkeys_text(schema)})" size="6"/>
   <Choices name="{STANCE_TAG}" toName="{STANCE_TAG}_claim" choice="single" required="true"
            showInline="true">
 {stances}

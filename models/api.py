@@ -7,7 +7,7 @@ and returns a result object. Bad input raises ``InputError`` naming the file (an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancebank.dataset.errors import InputError
@@ -73,6 +73,8 @@ class PredictResult:
     """The predictions JSONL written."""
     predictions: int
     model_version: str
+    notes: list[str] = field(default_factory=list)
+    """What a person should hear: claims in languages the model does not read."""
 
 
 def predict(
@@ -106,7 +108,24 @@ def predict(
         [c["claim_id"] for c in records], probs, classifier.labels, version=classifier.version
     )
     write_predictions(out, rows)
-    return PredictResult(Path(out), len(rows), classifier.version)
+    return PredictResult(Path(out), len(rows), classifier.version,
+                         _language_notes(records, classifier.languages))  # fmt: skip
+
+
+def _language_notes(records, reads: tuple[str, ...] | None) -> list[str]:
+    from collections import Counter
+
+    from stancebank.dataset.languages import normalise
+
+    if reads is None:
+        return []
+    unread = Counter(normalise(c.get("language")) for c in records) - Counter()
+    unread = {code: n for code, n in unread.items() if code not in reads and code != "und"}
+    if not unread:
+        return []
+    counts = ", ".join(f"{n} in {code}" for code, n in sorted(unread.items()))
+    return [f"{counts}: the model reads {', '.join(reads)} (a multilingual base model reads "
+            "more; README, 'Languages')"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -229,7 +248,8 @@ def compare(
     from stancebank.models.compare import as_dicts, markdown_table
     from stancebank.models.compare import compare as compare_rows
     from stancebank.models.data import load_eval_data
-    from stancebank.models.evaluate import predict_examples, restrict
+    from stancebank.models.evaluate import predict_examples, predictions_from_file, restrict
+    from stancebank.models.locate import locate_model
     from stancebank.models.metrics import present_labels
     from stancebank.models.zero_shot import BUILTINS, majority, zero_shot
 
@@ -238,10 +258,20 @@ def compare(
     if out is not None:
         check_output_dir(out, command="compare", inputs=[*models, data])
     examples, only = load_eval_data(data, split, labels=labels)
+    # every input checked against the data before any model runs: a predictions file that
+    # does not match --data, or a model that is not there, fails in a second, not after the rest
+    ready = {}
+    for model in map(str, models):
+        if Path(model).is_file() and Path(model).suffix.lower() == ".jsonl":
+            ready[model] = predictions_from_file(Path(model), examples)
+        elif model not in BUILTINS or Path(model).exists():
+            locate_model(model)
     runs = []
     for model in models:
         name = str(model)
-        if name in BUILTINS and not Path(name).exists():
+        if name in ready:
+            predictions = ready[name]
+        elif name in BUILTINS and not Path(name).exists():
             predictions = (
                 majority(examples) if name == "majority" else zero_shot(examples, zero_shot_encoder)
             )

@@ -208,3 +208,48 @@ def load_base(base_model: str, names: Sequence[str]):
         label2id={n: i for i, n in enumerate(names)},
     )
     return model, tokenizer, base
+
+
+ENGLISH_ENCODERS = ("en",)
+"""What all-MiniLM-L6-v2 and all-mpnet-base-v2 read: their cards say English."""
+
+
+def base_languages(base_model: str, declared: Sequence[str] = ()) -> tuple[str, ...] | None:
+    """The languages a base model reads: ``declared`` (the project's ``[model] languages``),
+    else the two offline encoders' English, else the ``language`` of a local folder's model
+    card; None when nobody says."""
+    from stancebank.dataset.languages import normalise
+
+    if declared:
+        return tuple(normalise(code) for code in declared)
+    if not base_model or base_model in (*MINILM_NAMES, MPNET.name, MPNET.hub_id):
+        return ENGLISH_ENCODERS
+    card = Path(base_model) / "README.md"
+    if not card.is_file():
+        return None
+    try:
+        from huggingface_hub import ModelCard
+
+        language = ModelCard.load(card).data.language
+    except Exception:  # a card that does not parse says nothing about languages
+        return None
+    if isinstance(language, str):
+        language = [language]
+    return tuple(normalise(code) for code in language) if language else None
+
+
+def base_license(base_model: str) -> str | None:
+    """The base model's licence (SPDX id): Apache 2.0 for the two offline encoders, else
+    what a local folder's model card says; None when nobody says."""
+    if not base_model or base_model in (*MINILM_NAMES, MPNET.name, MPNET.hub_id):
+        return "apache-2.0"
+    card = Path(base_model) / "README.md"
+    if not card.is_file():
+        return None
+    try:
+        from huggingface_hub import ModelCard
+
+        value = ModelCard.load(card).data.license
+    except Exception:  # a card that does not parse says nothing about the licence
+        return None
+    return str(value) if value else None

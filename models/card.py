@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
 from stancebank.models.base import MINILM_NAMES, MPNET, describe_base_model
@@ -44,12 +46,13 @@ def _hub_id(base_model: str) -> str | None:
 def _recipe(training: dict, metrics: dict) -> str:
     if training.get("recipe") == "sentence-head":
         temperature = training.get("temperature")
+        team = "team_examples" in training.get("extra_examples", {})
+        grouped_team = " and by the question a team-written example answers" if team else ""
         calibrated = (
             f" Its logits are divided by a temperature of {temperature:.3f} (folded into the "
             f"output layer), fitted on out-of-fold logits over the "
             f"{training.get('calibration_items', 0)} training items in five folds grouped by "
-            "answer and by the question a team-written example answers, never on evaluation "
-            "data."
+            f"answer{grouped_team}, never on evaluation data."
             if temperature
             else ""
         )
@@ -93,17 +96,21 @@ def _recipe(training: dict, metrics: dict) -> str:
 
 
 def _three_figures(metrics: dict) -> str:
+    from stancebank.models.metrics import judged
+
     test, cv, ood = metrics["test"], metrics.get("cv"), metrics.get("ood")
+    ci = test["macro_f1_ci95"] or [0.0, 0.0]
     rows = [
         "| measured on | macro-F1 | n |",
         "|---|---|---|",
-        f"| the release's test split (4 classes; 95% CI {test['macro_f1_ci95'][0]:.3f}–"
-        f"{test['macro_f1_ci95'][1]:.3f}) | **{test['macro_f1']:.3f}** | {test['n']} |",
+        f"| the release's test split ({len(metrics['labels'])} classes; 95% CI {ci[0]:.3f}–"
+        f"{ci[1]:.3f}){judged(test['n'])} | **{test['macro_f1']:.3f}** | {test['n']} |",
     ]
     if cv:
-        rows.append(f"| grouped 5-fold CV on the whole release, 4 classes | "
+        polar = " vs ".join(metrics.get("polar") or ["the two polar stances"])
+        rows.append(f"| grouped 5-fold CV on the whole release, all classes{judged(cv['n'])} | "
                     f"**{cv['macro_f1']:.3f}** | {cv['n']} |")  # fmt: skip
-        rows.append(f"| grouped 5-fold CV on the whole release, benefit vs harm | "
+        rows.append(f"| grouped 5-fold CV on the whole release, {polar} | "
                     f"**{cv['macro_f1_benefit_harm']:.3f}** | {cv['n']} |")  # fmt: skip
     else:
         rows.append("| grouped CV on the release | not run (`--no-cv`, or a fine-tuning "
@@ -113,8 +120,8 @@ def _three_figures(metrics: dict) -> str:
         ece = ood.get("calibration", {}).get("ece")
         ece_text = f"; expected calibration error {ece:.3f}" if ece is not None else ""
         rows.append(f"| out of domain: `{ood['data']}` ({', '.join(ood['labels'])}; 95% CI "
-                    f"{ci[0]:.3f}–{ci[1]:.3f}{ece_text}) | **{ood['macro_f1']:.3f}** | "
-                    f"{ood['n']} |")  # fmt: skip
+                    f"{ci[0]:.3f}–{ci[1]:.3f}{ece_text}){judged(ood['n'])} | "
+                    f"**{ood['macro_f1']:.3f}** | {ood['n']} |")  # fmt: skip
     else:
         rows.append("| out of domain | not measured (no `--ood-data` file) | |")
     return "\n".join(rows)
@@ -125,59 +132,122 @@ def _remote_code(training: dict) -> str:
     return ", trust_remote_code=True" if training.get("recipe") == "sentence-head" else ""
 
 
-def model_card(metrics: dict, *, dataset_name: str, base_model: str) -> str:
+def _eval_results(metrics: dict, dataset_name: str, dataset_type: str) -> list[EvalResult]:
+    """model-index entries: the test split, grouped CV on the release, the out-of-domain
+    file."""
+    results = []
+    test, cv, ood = metrics["test"], metrics.get("cv"), metrics.get("ood")
+    for metric, name, key in _METRICS:
+        results.append(EvalResult(
+            task_type="text-classification", dataset_type=dataset_type,
+            dataset_name=dataset_name, dataset_split="test", metric_type=metric,
+            metric_name=f"{name} (test split)", metric_value=test[key],
+        ))  # fmt: skip
+    if cv:
+        for key, name in (("macro_f1", "macro-F1, grouped 5-fold CV"),
+                          ("macro_f1_benefit_harm", "macro-F1 of the two polar stances, "
+                           "grouped 5-fold CV")):  # fmt: skip
+            results.append(EvalResult(
+                task_type="text-classification", dataset_type=dataset_type,
+                dataset_name=dataset_name, dataset_split="cross-validation", metric_type="f1",
+                metric_name=name, metric_value=cv[key],
+            ))  # fmt: skip
+    if ood:
+        results.append(EvalResult(
+            task_type="text-classification", dataset_type="custom",
+            dataset_name=f"out of domain: {ood['data']}", dataset_split="all",
+            metric_type="f1", metric_name=f"macro-F1 ({', '.join(ood['labels'])})",
+            metric_value=ood["macro_f1"],
+        ))  # fmt: skip
+    return results
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _example_claim(metrics: dict) -> str:
+    """A claim to show the pipeline on: the project's prototype of its first polar stance."""
+    from stancebank.dataset.schema import load_schema
+
+    prototypes = {s.value: s.prototype for s in load_schema().stances}
+    for name in (*metrics.get("polar", ()), *metrics["labels"]):
+        if prototypes.get(name):
+            return prototypes[name]
+    return f"I think {metrics['release']['target']} does more good than harm."
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def model_card(metrics: dict, *, base_model: str) -> str:
+    from stancebank.models.base import base_license
+    from stancebank.models.metrics import judged
+
     base = describe_base_model(base_model)
-    test, training = metrics["test"], metrics["training"]
+    test, training, release = metrics["test"], metrics["training"], metrics["release"]
+    target = release["target"]
+    dataset_name = release["hub_id"] or release["name"]
     data = ModelCardData(
-        language="en",
-        license="apache-2.0",
+        language=release["languages"] or None,
+        license=base_license(base_model) or "unknown",
         library_name="transformers",
         pipeline_tag="text-classification",
         base_model=_hub_id(base_model),
-        tags=["stance", "surveillance", "stancebank"],
-        model_name="stancebank stance baseline",
-        eval_results=[
-            EvalResult(
-                task_type="text-classification",
-                dataset_type="stancebank",
-                dataset_name=dataset_name,
-                dataset_split="test",
-                metric_type=metric,
-                metric_name=name,
-                metric_value=test[key],
-            )
-            for metric, name, key in _METRICS
-        ],
+        datasets=[release["hub_id"]] if release["hub_id"] else None,
+        tags=["stance", "stancebank", _slug(target)],
+        model_name=f"stancebank stance model: {target}",
+        eval_results=_eval_results(
+            metrics, dataset_name, release["hub_id"] or "stancebank"
+        ),  # fmt: skip
     )
     extras = ", ".join(f"{k}: {v}" for k, v in training["extra_examples"].items()) or "none"
     names = metrics["labels"]
     labels = ", ".join(f"`{n}`" for n in names[:-1]) + f" or `{names[-1]}`"
+    reads = metrics.get("reads_languages")
+    languages = (f"It reads {', '.join(reads)}; the data is in {', '.join(release['languages'])}."
+                 if reads else "")  # fmt: skip
+    published = (f" (published as [`{release['hub_id']}`](https://huggingface.co/datasets/"
+                 f"{release['hub_id']}))" if release["hub_id"] else "")  # fmt: skip
+    too_few = judged(test["n"])
+    composition = (f"{_plural(release['claims'], 'labelled claim')} from "
+                   f"{_plural(release['answers'], 'answer')} of "
+                   f"{_plural(release['respondents'], 'respondent')} in "
+                   f"{_plural(release['documents'], 'document')}")  # fmt: skip
+    team = "team_examples" in training["extra_examples"]
+    team_note = ("; the team-written ones are marked `source: team-written` and are not in "
+                 "the dataset") if team else ""  # fmt: skip
+    team_limit = ("; the team-written examples widen the vocabulary but are not real "
+                  "respondents' words") if team else ""  # fmt: skip
     body = f"""
-# stancebank stance baseline
+# stancebank stance model: {target}
 
-Classifies one claim about surveillance as {labels} (in `config.json`'s `id2label`).
+Classifies one claim about {target} as {labels} (in `config.json`'s `id2label`).
 Input: the claim text alone. Model version: `{metrics.get("model_version", "unknown")}` (from a
 hash of the weights and the label map; predictions and Label Studio pre-annotations carry it).
+{languages}
 
 ```python
 from transformers import pipeline
 classify = pipeline("text-classification", model="PATH/TO/THIS/FOLDER"{_remote_code(training)})
-classify("Cameras on every corner make me afraid to protest.")
+classify({json.dumps(_example_claim(metrics), ensure_ascii=False)})
 ```
 
 ## Training
 
-From {base}, on the `train` split of {dataset_name} ({training["train_examples"]} claims)
-plus extra examples ({extras}; the team-written ones are marked `source: team-written` and
-are not in the dataset). {_recipe(training, metrics)}
+From {base}, on the `train` split of {release["name"]}{published} ({training["train_examples"]}
+claims) plus extra examples ({extras}{team_note}). {_recipe(training, metrics)}
 
 ## Results
 
 {_three_figures(metrics)}
 
-The test split is tiny: read the interval, not the point. The out-of-domain file is real
-public arguments that nobody on the team wrote; it was used to compare recipes, never to
-train.
+The test split holds {test["n"]} claims{too_few}: read the interval, not the point. The
+out-of-domain figure, when there is one, is on a labelled file nobody trained on; it may
+be used to compare recipes, never to train.
 
 Reference baselines on the same data:
 
@@ -185,8 +255,7 @@ Reference baselines on the same data:
 
 ## Limitations
 
-Trained on very little data from one interview with two respondents; the team-written
-examples widen the vocabulary but are not real respondents' words. Check it on your own
-labelled claims with `stancebank evaluate` before relying on it.
+Trained on {composition}{team_limit}. Check it on your own labelled claims with
+`stancebank evaluate` before relying on it.
 """
     return ModelCard(f"---\n{data.to_yaml()}\n---\n{body}").content

@@ -160,26 +160,36 @@ def training_examples(
 ) -> tuple[list[str], list[str], list[str], dict[str, int]]:
     """The training texts, labels and questions ("" where there is none): the split's, then
     the extras ``options`` asks for — each label's definition from the schema, and the
-    team-written examples (never part of the published dataset); and how many of each
-    extra were added."""
+    team-written examples (never part of the published dataset) when their labels are the
+    release's; and how many of each extra were added."""
     from stancebank.dataset.schema import label_names
 
     texts, labels = list(train.texts), list(train.labels)
     questions = [train.question_of(i) for i in range(len(train.texts))]
     names = label_names()
+    stances = set(train.label_names)
     added: dict[str, int] = {}
     if options.label_descriptions:
-        texts += list(names.definitions)
-        labels += list(names.stances)
-        questions += [""] * len(names.stances)
-        added["label_descriptions"] = len(names.stances)
-    if options.team_examples:
-        team = [r for _, r in read_jsonl(options.team_examples) if r.get("label") in names.stances]
-        texts += [r["text"] for r in team]
-        labels += [r["label"] for r in team]
-        questions += [str(r.get("question") or "") for r in team]
+        described = [(s, d) for s, d in zip(names.stances, names.definitions, strict=True)
+                     if s in stances]  # fmt: skip
+        texts += [d for _, d in described]
+        labels += [s for s, _ in described]
+        questions += [""] * len(described)
+        added["label_descriptions"] = len(described)
+    if options.team_examples and not foreign_labels(options.team_examples, stances):
+        team = list(read_jsonl(options.team_examples))
+        texts += [r["text"] for _, r in team]
+        labels += [r["label"] for _, r in team]
+        questions += [str(r.get("question") or "") for _, r in team]
         added["team_examples"] = len(team)
     return texts, labels, questions, added
+
+
+def foreign_labels(team_examples: str | Path, stances: set[str]) -> list[str]:
+    """The labels of a team-written examples file that are not among ``stances``: a file
+    written for another label set (the shipped one is benefit / harm / mixed / neutral about
+    surveillance) is left out whole rather than half-used."""
+    return sorted({str(r.get("label")) for _, r in read_jsonl(team_examples)} - stances)
 
 
 def class_weights(labels: Sequence[str], names: Sequence[str]) -> list[float]:

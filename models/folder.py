@@ -31,6 +31,8 @@ class Facts:
     """``claim``, or ``question+claim`` for a model that reads (question, claim) pairs."""
     model_version: str | None = None
     """``stancebank-<base>-<12 hex>`` from the weights and label map (:mod:`.version`)."""
+    languages: tuple[str, ...] | None = None
+    """The languages its base model reads (None: not known)."""
 
     @property
     def reads_pairs(self) -> bool:
@@ -46,14 +48,18 @@ def read_facts(model_path: str | Path) -> Facts:
         raw = json.load(handle)
     if not isinstance(raw, dict):
         return Facts()
+    languages = raw.get("languages")
     return Facts(input=str(raw.get("input") or "claim"),
-                 model_version=raw.get("model_version") or None)  # fmt: skip
+                 model_version=raw.get("model_version") or None,
+                 languages=tuple(languages) if isinstance(languages, list) else None)  # fmt: skip
 
 
 def _write_facts(out_dir: Path, facts: Facts) -> None:
-    data = {"input": facts.input}
+    data: dict = {"input": facts.input}
     if facts.model_version:
         data["model_version"] = facts.model_version
+    if facts.languages is not None:
+        data["languages"] = list(facts.languages)
     (out_dir / FACTS_FILE).write_text(json.dumps(data) + "\n", encoding="utf-8")
 
 
@@ -82,14 +88,14 @@ def write_model(
     )  # fmt: skip
 
 
-def record_version(out_dir: Path, base_model: str) -> str:
+def record_version(out_dir: Path, base_model: str, languages: tuple[str, ...] | None = None) -> str:
     """Derive the saved model's version from its weights and label map and record it in
-    ``stancebank.json``."""
+    ``stancebank.json``, with the languages the model reads."""
     from stancebank.models.version import base_prefix, content_version
 
     version = content_version(out_dir, base_prefix(base_model))
     facts = read_facts(out_dir)
-    _write_facts(out_dir, Facts(input=facts.input, model_version=version))
+    _write_facts(out_dir, Facts(input=facts.input, model_version=version, languages=languages))
     return version
 
 

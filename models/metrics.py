@@ -12,6 +12,19 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
+TOO_FEW = 30
+"""Figures from fewer items than this are marked "too few to judge" in the console, the
+metrics and the cards: one claim more or less right moves macro-F1 by several points."""
+
+
+def too_few(n: int) -> bool:
+    return n < TOO_FEW
+
+
+def judged(n: int) -> str:
+    """What the console and the cards add after a figure from ``n`` items."""
+    return f" — too few to judge (n {n} < {TOO_FEW})" if too_few(n) else ""
+
 
 def present_labels(
     gold: Sequence[str], predicted: Sequence[str], order: Sequence[str]
@@ -57,6 +70,7 @@ def classification_metrics(
         },  # fmt: skip
         "confusion_matrix": confusion_matrix(gold, predicted, labels=labels).tolist(),
         "macro_f1_ci95": bootstrap_ci(gold, predicted, labels, rounds=bootstrap, seed=seed),
+        "too_few_to_judge": too_few(len(gold)),
     }
 
 

@@ -16,9 +16,11 @@ from typing import Any
 from stancebank.dataset.errors import InputError
 from stancebank.dataset.jsonl import atomic_write_text
 from stancebank.dataset.predictions_io import by_key, read_predictions
-from stancebank.dataset.release import read_build_report, read_release
+from stancebank.dataset.release import read_build_report, read_release, release_title
 from stancebank.dataset.schema import load_schema
 from stancebank.models.report import confusion_figure, pyplot
+
+_SPARE_COLOURS = ("#6a4c93", "#1982c4", "#8ac926", "#ff595e", "#8d99ae")
 
 
 def _png(fig) -> str:
@@ -184,9 +186,12 @@ def write_report(dataset_dir: Path, predictions_path: Path, out: Path, *, split:
         loader=FileSystemLoader(Path(__file__).with_name("templates")),
         autoescape=select_autoescape(["html"]),
     )
+    known = load_schema().colours  # the release's own labels may not be the project's
+    colours = {s: known.get(s, _SPARE_COLOURS[i % len(_SPARE_COLOURS)])
+               for i, s in enumerate(stances)}  # fmt: skip
     page = env.get_template("report.html").render(
-        data=data, charts=charts, stances=stances, colours=load_schema().colours,
-        dataset=dataset_dir.name, predictions=predictions_path.name,
+        data=data, charts=charts, stances=stances, colours=colours,
+        dataset=release_title(dataset_dir), predictions=predictions_path.name,
     )  # fmt: skip
     atomic_write_text(out, page)
     return data

@@ -27,6 +27,8 @@ class Classifier:
     version: str
     pair: bool = False
     """The model reads (question, claim) text pairs (:mod:`stancebank.models.folder`)."""
+    languages: tuple[str, ...] | None = None
+    """The languages its base model reads, when its folder says."""
 
 
 def model_version(model_path: str) -> str:
@@ -83,8 +85,9 @@ def load_classifier(
     id2label = model.config.id2label
     labels = [id2label[i] for i in range(len(id2label))]
     return Classifier(
-        tokenizer, model, labels, version_of(model_path, facts), pair=facts.reads_pairs
-    )
+        tokenizer, model, labels, version_of(model_path, facts), pair=facts.reads_pairs,
+        languages=facts.languages,
+    )  # fmt: skip
 
 
 def predict_proba(

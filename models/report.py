@@ -71,6 +71,8 @@ def reliability_png(calibration: dict, path: Path) -> None:
 
 
 def markdown_report(metrics: dict, *, model: str, data: str) -> str:
+    from stancebank.models.metrics import judged
+
     ci = metrics.get("macro_f1_ci95")
     ci_text = f" (95% bootstrap CI {ci[0]:.3f}–{ci[1]:.3f})" if ci else ""
     lines = [
@@ -79,7 +81,7 @@ def markdown_report(metrics: dict, *, model: str, data: str) -> str:
         f"- model: `{model}`",
         f"- data: `{data}`",
         f"- examples: {metrics['n']}",
-        f"- macro-F1: **{metrics['macro_f1']:.3f}**{ci_text}",
+        f"- macro-F1: **{metrics['macro_f1']:.3f}**{ci_text}{judged(metrics['n'])}",
         f"- accuracy: {metrics['accuracy']:.3f}",
         *(
             [

@@ -92,6 +92,49 @@ def _out_of_domain(model_dir: Path, ood_data: Path | None) -> dict | None:
     return {"data": ood_data.name, "labels": only or metrics["labels"], **metrics}
 
 
+def release_facts(dataset_dir: Path) -> dict:
+    """What the model card says of the data: its name, target, counts, languages, and the
+    Hub id it was published under (``publish`` records it in the folder)."""
+    from stancebank.dataset.card import counts
+    from stancebank.dataset.languages import normalise
+    from stancebank.dataset.project import active
+    from stancebank.dataset.release import read_published, read_release, release_title
+
+    splits = read_release(dataset_dir)
+    languages = sorted({normalise(lang) for split in splits.values() for lang in split["language"]})
+    return {
+        "name": release_title(dataset_dir),
+        "target": active().target,
+        **counts(splits),
+        "languages": languages,
+        "hub_id": read_published(dataset_dir),
+    }
+
+
+def _notes(metrics: dict, options: TrainOptions, reads: tuple[str, ...] | None) -> list[str]:
+    """What train says once, in its own words: team examples left out, figures from too few
+    claims, and languages the base model does not read."""
+    from stancebank.models.data import foreign_labels
+    from stancebank.models.metrics import TOO_FEW, too_few
+
+    notes = []
+    if options.team_examples and "team_examples" not in metrics["training"]["extra_examples"]:
+        foreign = foreign_labels(options.team_examples, set(metrics["labels"]))
+        notes.append(f"the team-written examples are labelled {', '.join(foreign)}, which this "
+                     "release's labels are not: trained without them")  # fmt: skip
+    for name in ("test", "validation"):
+        if name in metrics and too_few(metrics[name]["n"]):
+            n = metrics[name]["n"]
+            notes.append(f"the {name} split has {n} claims: its figures are too few to judge "
+                         f"(fewer than {TOO_FEW}; read the intervals)")  # fmt: skip
+    unread = sorted(set(metrics["release"]["languages"]) - set(reads or ()))
+    if reads is not None and unread:
+        notes.append(f"the data has {', '.join(unread)} claims, but {options.base_model} reads "
+                     f"{', '.join(reads)}: pass a multilingual encoder with --base-model (README, "
+                     "'Languages')")  # fmt: skip
+    return notes
+
+
 def train_and_report(
     dataset_dir: Path,
     out_dir: Path,
@@ -128,7 +171,11 @@ def train_and_report(
             train_examples=len(train.texts), extra_examples=added,
             seed=options.seed,
         )  # fmt: skip
-        version = record_version(staging, options.base_model)
+        from stancebank.dataset.project import active
+        from stancebank.models.base import base_languages
+
+        reads = base_languages(options.base_model, active().model.get("languages") or ())
+        version = record_version(staging, options.base_model, reads)
         classifier = load_classifier(str(staging))
         metrics: dict = {"labels": list(names), "model_version": version, "training": training}
         for name, split in (("validation", validation), ("test", test)):
@@ -147,9 +194,12 @@ def train_and_report(
         metrics["baselines"]["this model"] = {
             "test_macro_f1": metrics.get("test", {}).get("macro_f1")
         }
+        metrics["release"] = release_facts(dataset_dir)
+        metrics["polar"] = list(load_schema().polar_values)
+        metrics["reads_languages"] = list(reads) if reads is not None else None
+        metrics["notes"] = _notes(metrics, options, reads)
         card = None
         if "test" in metrics:
-            card = model_card(metrics, dataset_name=Path(dataset_dir).name,
-                              base_model=options.base_model)  # fmt: skip
+            card = model_card(metrics, base_model=options.base_model)
         write_results(staging, metrics, card)
     return metrics

@@ -28,14 +28,14 @@ except PackageNotFoundError:  # run from a checkout that was never installed
 
 _API = {
     "stancebank.dataset.api": (
-        "ingest", "segment", "build_release", "publish", "IngestResult", "SegmentResult",
-        "BuildResult", "PublishResult", "PrivacyGateError",
+        "ingest", "segment", "build_release", "publish", "use_project", "IngestResult",
+        "SegmentResult", "BuildResult", "PublishResult", "PrivacyGateError",
     ),
     "stancebank.dataset.build": ("BuildReport",),
     "stancebank.dataset.options": ("BuildOptions",),
     "stancebank.labeling.api": (
-        "start_server", "stop_server", "server_url", "push", "pull", "add_annotators",
-        "list_annotators", "status", "connect_model", "ServerInfo", "PullResult",
+        "init_project", "start_server", "stop_server", "server_url", "push", "pull",
+        "add_annotators", "list_annotators", "status", "connect_model", "ServerInfo", "PullResult",
         "AnnotatorsResult", "ConnectResult",
     ),
     "stancebank.labeling.team": ("TeamStatus",),

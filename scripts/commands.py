@@ -40,8 +40,48 @@ _PUBLISH_EXAMPLES = """examples:
 The privacy gate runs first; any finding prints claim_id, field and kind and exits 2."""
 
 
+_INIT_EXAMPLES = """examples:
+  stancebank init cameras --target "facial recognition at work"
+  stancebank init fjord --target "CCTV in Oslo" --language no --language en --region NO
+  cd cameras && stancebank server start     # recorded in cameras/stancebank.toml
+
+Writes DIR/stancebank.toml (target, the benefit / harm / mixed / neutral labels worded for
+the target, aspects, card facts, server and model settings) and DIR/GUIDELINES.md to edit.
+Every command run in DIR, or given --project-dir DIR, reads it; options override it."""
+
+
 def add_parsers(subparsers) -> None:
-    """``ingest``, ``segment``, ``build``, ``publish``."""
+    """``init``, ``ingest``, ``segment``, ``build``, ``publish``."""
+    init_args = subcommand(
+        subparsers,
+        "init",
+        "Start a project: stancebank.toml and guidelines for a stance target.",
+        init,
+        examples=_INIT_EXAMPLES,
+    )
+    init_args.add_argument("folder", metavar="DIR", help="project folder (made if missing)")
+    init_args.add_argument(
+        "--target",
+        required=True,
+        metavar="TEXT",
+        help='what the stance is toward, e.g. "facial recognition at work"',
+    )
+    init_args.add_argument("--name", help="the project's name (default: the folder's)")
+    init_args.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a language of the interviews, e.g. en or no (repeatable)",
+    )
+    init_args.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a phone region for the privacy gate, e.g. NO (repeatable)",
+    )
+
     ingest_args = subcommand(
         subparsers,
         "ingest",
@@ -151,8 +191,23 @@ def add_parsers(subparsers) -> None:
         default=[],
         metavar="CODE",
         help="phone region of the release, e.g. NO or CN (repeatable; looked for beside the "
-        "data's languages'; default: US, GB, NO and CN too)",
+        "data's languages'; default: the project's regions, else US, GB, NO and CN too)",
     )
+    publish_args.add_argument(
+        "--allow-unlicensed",
+        action="store_true",
+        help="upload even though the card states no licence ([card] license)",
+    )
+
+
+def init(args: argparse.Namespace) -> int:
+    from stancebank.labeling.api import init_project
+
+    path = init_project(args.folder, target=args.target, name=args.name,
+                        languages=args.language, regions=args.region)  # fmt: skip
+    say(f"wrote {path} and {path.parent / 'GUIDELINES.md'}: edit the labels and [card], then "
+        f"run commands in {path.parent} (or pass --project-dir {path.parent})")  # fmt: skip
+    return 0
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -198,6 +253,8 @@ def build(args: argparse.Namespace) -> int:
         say(f"  {len(ties)} ties left out (no adjudication; all in the report): {shown}")
     if report.unknown_claim_ids:
         say(f"  {report.unknown_claim_ids} annotated claim ids are not in the claims file")
+    for note in result.notes:
+        say(f"note: {note}")
     return 0
 
 
@@ -206,7 +263,7 @@ def publish(args: argparse.Namespace) -> int:
         result = api.publish(
             dataset_dir=args.dataset_dir, repo_id=args.repo_id, private=args.private,
             dry_run=args.dry_run, deny_lists=args.deny_list, answers=args.answers,
-            regions=args.region,
+            regions=args.region or None, allow_unlicensed=args.allow_unlicensed,
         )  # fmt: skip
     except api.PrivacyGateError as gate:
         for f in gate.findings:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the shipped interview, from a fresh clone: set up .venv, ingest the
+# The main job on the shipped interview, from a fresh clone, in the seed's example project
+# (dataset/seed/stancebank.toml, copied to work/project): set up .venv, ingest the
 # interview, split it into claims, start Label Studio (SQLite, 127.0.0.1) and push the
 # claims into a project with the baseline's pre-annotations, rebuild the dataset release
 # from the shipped annotations and check it with the privacy gate, train the baseline,
@@ -19,6 +20,12 @@ backend_port="${STANCEBANK_BACKEND_PORT:-9090}"
 backend="http://127.0.0.1:$backend_port"
 project="interview-social-credit"
 mkdir -p "$work"
+# The seed's example project (target, labels and hints, card facts) copied into the work
+# folder on the first run, so that 'server start' records its server there, not in the clone.
+if [ ! -f "$work/project/stancebank.toml" ]; then
+  mkdir -p "$work/project" && cp dataset/seed/stancebank.toml dataset/seed/GUIDELINES.md "$work/project/"
+fi
+export STANCEBANK_PROJECT_DIR="$work/project"
 # The out-of-domain dev set, when the repository's shared folder is beside the clone: train
 # and the retraining rounds score on it (never train on it). Nothing else depends on it.
 ood=()

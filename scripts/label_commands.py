@@ -11,10 +11,12 @@ from stancebank.arguments import (
     HelpFormatter,
     backend_secret,
     console_options,
+    ls_project_option,
     server_options,
     subcommand,
 )
 from stancebank.console import say
+from stancebank.dataset.project import active
 from stancebank.labeling import api
 from stancebank.labeling.ml_protocol import SECRET_ENV
 from stancebank.labeling.options import DEFAULT_ORDER, DEFAULT_OVERLAP, DEFAULT_PORT, ORDERS
@@ -66,6 +68,7 @@ def _add_server(subparsers) -> None:
     ):
         action = actions.add_parser(
             name,
+            allow_abbrev=False,
             help=help_text,
             description=help_text,
             epilog=_SERVER_EXAMPLES,
@@ -78,7 +81,7 @@ def _add_server(subparsers) -> None:
             action.add_argument(
                 "--port",
                 type=int,
-                default=DEFAULT_PORT,
+                default=int(active().label_studio.get("port") or DEFAULT_PORT),
                 help="port on 127.0.0.1 (a taken port is refused)",
             )
             action.add_argument(
@@ -108,6 +111,7 @@ def _add_label(subparsers) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     push = actions.add_parser(
         "push",
+        allow_abbrev=False,
         help="import claims not yet in the project",
         description="Create or reuse the project and import the claims it does not hold "
         "yet (non-argument units are skipped unless asked). Nothing on the server is "
@@ -120,7 +124,7 @@ def _add_label(subparsers) -> None:
     push.add_argument(
         "claims", metavar="CLAIMS_JSONL", help="claims file written by 'stancebank segment'"
     )
-    push.add_argument("--project", required=True, help="project title (created if missing)")
+    ls_project_option(push, "project title (created if missing)")
     push.add_argument(
         "--predictions", metavar="PREDICTIONS_JSONL", help="predictions to add as pre-annotations"
     )
@@ -138,6 +142,7 @@ def _add_label(subparsers) -> None:
 
     pull = actions.add_parser(
         "pull",
+        allow_abbrev=False,
         help="write a new annotation snapshot",
         description="Write a new, timestamped snapshot JSONL of every annotation in the "
         "project (or in a Label Studio JSON export). Earlier snapshots are never touched.",
@@ -146,8 +151,10 @@ def _add_label(subparsers) -> None:
     )
     console_options(pull)
     pull.set_defaults(handler=label_pull)
-    source = pull.add_mutually_exclusive_group(required=True)
-    source.add_argument("--project", help="project title on the server")
+    title = active().label_studio.get("project")
+    source = pull.add_mutually_exclusive_group(required=not title)
+    source.add_argument("--project", default=title or None, help="project title on the server"
+                        + (" (default: the project file's)" if title else ""))  # fmt: skip
     source.add_argument(
         "--from-export", metavar="EXPORT_JSON", help="a JSON export downloaded from Label Studio"
     )
@@ -161,6 +168,7 @@ def _add_label(subparsers) -> None:
 def _add_team(actions) -> None:
     annotators = actions.add_parser(
         "annotators",
+        allow_abbrev=False,
         help="create annotator accounts, set the project's overlap, list accounts",
         description="Annotator accounts on the server and the project's overlap.",
         epilog=_LABEL_EXAMPLES,
@@ -169,6 +177,7 @@ def _add_team(actions) -> None:
     team = annotators.add_subparsers(dest="team_action", required=True, metavar="ACTION")
     add = team.add_parser(
         "add",
+        allow_abbrev=False,
         help="create the accounts that do not exist; set the overlap",
         description="Create an account for each e-mail address that has none (a generated "
         "password each, written to annotator-credentials.json (0600) in the server's data "
@@ -180,11 +189,12 @@ def _add_team(actions) -> None:
     console_options(add)
     add.set_defaults(handler=label_annotators_add)
     add.add_argument("emails", nargs="+", metavar="EMAIL", help="annotators' e-mail addresses")
-    add.add_argument("--project", required=True, help="project title on the server")
+    ls_project_option(add, "project title on the server")
     add.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, help="annotators per task")
     server_options(add, url=True)
     listing = team.add_parser(
         "list",
+        allow_abbrev=False,
         help="list the server's accounts",
         description="List the e-mail addresses of the server's accounts (on your console "
         "only; they never reach a published file).",
@@ -197,6 +207,7 @@ def _add_team(actions) -> None:
 
     review = actions.add_parser(
         "review",
+        allow_abbrev=False,
         help="put the claims whose annotators disagree into a review project",
         description="Create or update 'PROJECT review': one task per claim whose annotators "
         "disagree, with every annotator's stance and rationale (pseudonyms), the answer and "
@@ -208,7 +219,7 @@ def _add_team(actions) -> None:
     )
     console_options(review)
     review.set_defaults(handler=label_review)
-    review.add_argument("--project", required=True, help="the labelling project's title")
+    ls_project_option(review, "the labelling project's title")
     review.add_argument(
         "--annotations",
         metavar="ANNOTATIONS_DIR",
@@ -218,6 +229,7 @@ def _add_team(actions) -> None:
 
     status = actions.add_parser(
         "status",
+        allow_abbrev=False,
         help="how far the team is: done, per annotator, agreement so far",
         description="Read from the server: tasks done / total, per annotator (pseudonyms "
         "A1, A2, … as in snapshots), tasks with two or more annotations, Krippendorff's alpha "
@@ -227,7 +239,7 @@ def _add_team(actions) -> None:
     )
     console_options(status)
     status.set_defaults(handler=label_status)
-    status.add_argument("--project", required=True, help="project title on the server")
+    ls_project_option(status, "project title on the server")
     status.add_argument(
         "--annotations",
         metavar="ANNOTATIONS_DIR",
@@ -239,6 +251,7 @@ def _add_team(actions) -> None:
 
     connect = actions.add_parser(
         "connect-model",
+        allow_abbrev=False,
         help="connect a running 'stancebank serve-model' to a project",
         description="Register the ML backend with the project: interactive pre-annotations "
         "on, a prediction fetched when a task without one is opened, labels sent to the "
@@ -252,7 +265,7 @@ def _add_team(actions) -> None:
     )
     console_options(connect)
     connect.set_defaults(handler=label_connect_model)
-    connect.add_argument("--project", required=True, help="project title on the server")
+    ls_project_option(connect, "project title on the server")
     connect.add_argument("--backend", required=True, metavar="BACKEND_URL",
                          help="the backend's URL, e.g. http://127.0.0.1:9090")  # fmt: skip
     server_options(connect, url=True)
@@ -300,8 +313,9 @@ def label_push(args: argparse.Namespace) -> int:
 
 
 def label_pull(args: argparse.Namespace) -> int:
+    project = None if args.from_export else args.project  # the file's title yields to an export
     result = api.pull(
-        out=args.out, project=args.project, from_export=args.from_export, url=args.url,
+        out=args.out, project=project, from_export=args.from_export, url=args.url,
         data_dir=args.data_dir,
     )  # fmt: skip
     say(

@@ -179,22 +179,25 @@ def train(args: argparse.Namespace) -> int:
     result = api.train(dataset_dir=args.dataset_dir, out=args.out, options=train_options(args),
                        cv=not args.no_cv, ood_data=args.ood_data,
                        progress=console.progress())  # fmt: skip
+    from stancebank.models.metrics import judged
+
     metrics = result.metrics
     say(f"wrote {args.out}")
     if "test" in metrics:
         test = metrics["test"]
         say(f"  test: macro-F1 {test['macro_f1']:.3f} (95% CI {test['macro_f1_ci95']}), "
-            f"accuracy {test['accuracy']:.3f}, n {test['n']}")  # fmt: skip
+            f"accuracy {test['accuracy']:.3f}, n {test['n']}{judged(test['n'])}")  # fmt: skip
     if "cv" in metrics:
         cv = metrics["cv"]
-        say(f"  grouped CV on the release: macro-F1 {cv['macro_f1']:.3f}, benefit/harm "
-            f"{cv['macro_f1_benefit_harm']:.3f} (n {cv['n']})")  # fmt: skip
+        polar = "/".join(metrics.get("polar") or [])
+        say(f"  grouped CV on the release: macro-F1 {cv['macro_f1']:.3f}, {polar} "
+            f"{cv['macro_f1_benefit_harm']:.3f} (n {cv['n']}){judged(cv['n'])}")  # fmt: skip
     if "ood" in metrics:
         ood_m = metrics["ood"]
         ece = ood_m.get("calibration", {}).get("ece")
         say(f"  out of domain ({ood_m['data']}, {'/'.join(ood_m['labels'])}): macro-F1 "
             f"{ood_m['macro_f1']:.3f} (95% CI {ood_m['macro_f1_ci95']}), n {ood_m['n']}"
-            + (f", ECE {ece:.3f}" if ece is not None else ""))  # fmt: skip
+            + (f", ECE {ece:.3f}" if ece is not None else "") + judged(ood_m["n"]))  # fmt: skip
     else:
         say("  out of domain: not measured (--ood-data FILE scores the model on labelled claims "
             "it was not trained on)")  # fmt: skip
@@ -204,6 +207,8 @@ def train(args: argparse.Namespace) -> int:
         test_f1 = row.get("test_macro_f1")
         test_text = "" if test_f1 is None else f"test {test_f1:.3f}"
         say(f"  {name:34s} {test_text}{cv_text}")
+    for note in metrics.get("notes", []):
+        say(f"note: {note}")
     return 0
 
 
@@ -216,6 +221,8 @@ def predict(args: argparse.Namespace) -> int:
     result = api.predict(model=args.model, claims=args.claims, out=args.out, options=options,
                          progress=console.progress())  # fmt: skip
     say(f"wrote {result.predictions} predictions to {args.out}")
+    for note in result.notes:
+        say(f"note: {note}")
     return 0
 
 
@@ -227,6 +234,11 @@ def evaluate(args: argparse.Namespace) -> int:
         model=args.model, data=args.data, split=args.split, labels=labels, out=args.out
     )
     print(json.dumps(result.metrics, indent=1))
+    if result.metrics.get("too_few_to_judge"):
+        from stancebank.models.metrics import TOO_FEW
+
+        say(f"note: {result.metrics['n']} items: too few to judge (fewer than {TOO_FEW}); "
+            "read the interval, not the point")  # fmt: skip
     if result.out:
         say(f"wrote report.md, confusion_matrix.png and predictions.jsonl to {result.out}")
     return 0

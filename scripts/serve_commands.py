@@ -15,6 +15,7 @@ from stancebank.arguments import (
 )
 from stancebank.console import say
 from stancebank.dataset.errors import InputError
+from stancebank.dataset.project import active
 from stancebank.labeling.ml_protocol import SECRET_ENV
 from stancebank.labeling.options import ServeOptions
 
@@ -54,8 +55,10 @@ def add_parsers(subparsers) -> None:
                          help="the claims file the project's tasks came from")  # fmt: skip
     retrain.add_argument("--answers", metavar="ANSWERS_JSONL",
                          help="the answers file, for the release's context")  # fmt: skip
-    retrain.add_argument("--project", help="count only this project's labels (default: the "
-                         "project of the first labelling event)")  # fmt: skip
+    title = active().label_studio.get("project")
+    retrain.add_argument("--project", default=title or None,
+                         help="count only this project's labels (default: the project file's, "
+                         "else the project of the first labelling event)")  # fmt: skip
     retrain.add_argument("--retrain-every", type=int, default=ServeOptions.retrain_every,
                          metavar="N", help="new labels between two rounds")  # fmt: skip
     retrain.add_argument("--min-labels", type=int, default=ServeOptions.min_labels,

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from stancebank.dataset.errors import InputError
+from stancebank.dataset.project import active
 from stancebank.labeling.options import LOCAL_HOST, ServeOptions
 from stancebank.labeling.retrain import Figures, RetrainSettings
 from stancebank.models.options import TrainOptions
@@ -102,6 +103,7 @@ def retrain_settings(
         claims=claims.resolve(), work_dir=work.resolve(),
         answers=Path(answers).resolve() if answers else None,
         every=every, min_labels=min_labels, options=asdict(train_options or TrainOptions()),
+        project_dir=active().root,
         ood_data=Path(ood_data).resolve() if ood_data else None, project=project,
         environment={"LABEL_STUDIO_URL": connection.url,
                      "LABEL_STUDIO_API_KEY": connection.token},
@@ -180,11 +182,14 @@ def run_round(spec: dict) -> dict:
     trained) when the release has fewer than ``min_labels`` claims or its train split lacks
     a polar stance."""
     from stancebank.dataset.api import build_release
+    from stancebank.dataset.project import activate, load
     from stancebank.dataset.schema import load_schema
     from stancebank.labeling.api import pull
     from stancebank.models.api import train
     from stancebank.models.predict import model_version
 
+    if spec.get("project_dir"):
+        activate(load(spec["project_dir"]))
     annotations = Path(spec["annotations"])
     annotations.mkdir(parents=True, exist_ok=True)
     pulled = pull(out=annotations, project=spec["project"])

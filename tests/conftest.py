@@ -51,6 +51,20 @@ def pytest_xdist_make_scheduler(config, log):
     return OneWorkerPerDatabase(config, log)
 
 
+SEED_PROJECT = ROOT / "dataset" / "seed"
+"""The seed interview's example project (its social-credit hints, aspects and card)."""
+
+
+@pytest.fixture
+def seed_project():
+    """The seed's project, active for the test (the shipped snapshots use its aspects)."""
+    from stancebank.dataset.api import use_project
+
+    use_project(SEED_PROJECT)
+    yield SEED_PROJECT
+    use_project(None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_caches(tmp_path_factory, monkeypatch):
     """Keep Hugging Face caches out of the user's home and never reach for the hub."""

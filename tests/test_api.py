@@ -35,7 +35,7 @@ def test_import_stancebank_is_cheap():
     assert out.stdout.strip() == "[]"
 
 
-def test_ingest_segment_build_publish(tmp_path, seed_path):
+def test_ingest_segment_build_publish(tmp_path, seed_path, seed_project):
     answers, claims = tmp_path / "answers.jsonl", tmp_path / "claims.jsonl"
     ingested = stancebank.ingest(
         files=[seed_path], out=answers, document_ids=["interview-social-credit"], progress=False

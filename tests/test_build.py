@@ -179,12 +179,17 @@ def release_inputs(tmp_path):
     annotations = tmp_path / "annotations"
     _write(annotations / "snapshot-20260101T000000Z.jsonl", first)
     _write(annotations / "snapshot-20260102T000000Z.jsonl", second)
+    (tmp_path / "stancebank.toml").write_text('[card]\nlicense = "cc-by-4.0"\n')
     return claims_file, annotations
 
 
 def _build(claims_file, annotations, out, *extra):
-    return main(["build", "--claims", str(claims_file), "--annotations", str(annotations),
-                 "--out", str(out), *extra])  # fmt: skip
+    """``build``, in the project beside the claims file when there is one (the release
+    fixture's: default labels, CC BY 4.0)."""
+    project = claims_file.parent
+    where = ["--project-dir", str(project)] if (project / "stancebank.toml").exists() else []
+    return main([*where, "build", "--claims", str(claims_file), "--annotations",
+                 str(annotations), "--out", str(out), *extra])  # fmt: skip
 
 
 def test_build_writes_a_loadable_dataset_with_card(release_inputs, tmp_path, capsys):

@@ -36,11 +36,9 @@ def test_config_declares_every_stance_with_its_hotkey():
 
 
 def test_result_round_trip():
-    result = annotation_result(
-        SCHEMA, "mixed", aspects=["privacy", "economy_credit"], rationale="r"
-    )
+    result = annotation_result(SCHEMA, "mixed", aspects=["privacy", "economy_cost"], rationale="r")
     assert parse_result(SCHEMA, result) == {
-        "stance": "mixed", "aspects": ["privacy", "economy_credit"], "rationale": "r"
+        "stance": "mixed", "aspects": ["privacy", "economy_cost"], "rationale": "r"
     }  # fmt: skip
     with pytest.raises(ValueError, match="unknown stance"):
         parse_result(SCHEMA, annotation_result(SCHEMA, "benefit")[:0] + [

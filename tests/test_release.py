@@ -12,7 +12,7 @@ from stancebank.dataset.aggregate import latest_per_annotator
 from stancebank.dataset.annotations_io import read_adjudication, read_snapshots
 from stancebank.dataset.schema import label_names
 from stancebank.dataset.segment import segment_answers
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_PROJECT
 
 ANNOTATIONS = ROOT / "dataset" / "annotations"
 
@@ -23,7 +23,8 @@ def test_seed_release_rebuilds_identically_and_covers_every_claim(tmp_path, seed
     claims_file.write_text("".join(json.dumps(c) + "\n" for c in claims), encoding="utf-8")
     outs = [tmp_path / "a", tmp_path / "b"]
     for out in outs:
-        args = ["build", "--claims", str(claims_file), "--annotations", str(ANNOTATIONS)]
+        args = ["--project-dir", str(SEED_PROJECT), "build", "--claims", str(claims_file),
+                "--annotations", str(ANNOTATIONS)]  # fmt: skip
         assert main([*args, "--out", str(out)]) == 0
     for name in ["README.md", *(p.relative_to(outs[0]) for p in outs[0].glob("data/*"))]:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
@@ -36,7 +37,7 @@ def test_seed_release_rebuilds_identically_and_covers_every_claim(tmp_path, seed
 
 
 def test_seed_release_is_double_annotated_and_every_disagreement_adjudicated_by_a_rule(
-    seed_answers,
+    seed_answers, seed_project
 ):
     names = label_names()
     annotations = read_snapshots(ANNOTATIONS, stances=names.stances, aspects=names.aspects)
@@ -51,7 +52,7 @@ def test_seed_release_is_double_annotated_and_every_disagreement_adjudicated_by_
     }
     decisions = read_adjudication(ANNOTATIONS, stances=names.stances)
     assert {d.claim_id for d in decisions} == disagreements
-    guidelines = (ROOT / "labeling" / "GUIDELINES.md").read_text(encoding="utf-8")
+    guidelines = (ROOT / "dataset" / "seed" / "GUIDELINES.md").read_text(encoding="utf-8")
     rules = set(re.findall(r"^(\d+)\. \*\*", guidelines, flags=re.MULTILINE))
     for decision in decisions:
         named = re.findall(r"\b[Rr]ule (\d+)", decision.note)

@@ -37,8 +37,29 @@ LANGUAGE = Language(
     ),  # fmt: skip
     # sentencex takes "det." and "i." for abbreviations: "… vet ikke om det. Jeg …" and
     # "… er glad i. Personvern …" stayed one sentence
-    sentence_ends=("det", "i", "seg", "meg", "deg", "oss", "dem", "den", "til", "på", "om",
-                   "med", "av", "ut", "inn", "her", "der", "nå", "da", "så", "ikke"),  # fmt: skip
+    sentence_ends=(
+        "det",
+        "i",
+        "seg",
+        "meg",
+        "deg",
+        "oss",
+        "dem",
+        "den",
+        "til",
+        "på",
+        "om",
+        "med",
+        "av",
+        "ut",
+        "inn",
+        "her",
+        "der",
+        "nå",
+        "da",
+        "så",
+        "ikke",
+    ),  # fmt: skip
     contrast_words=("but", "men"),
     contrast_after_semicolon=("however", "likevel"),
     not_contrast_after=("også", "ikke"),

@@ -408,3 +408,47 @@ def test_a_model_retrained_into_the_same_folder_gets_its_own_version(
             (p if isinstance(p, dict) else p.dict())["model_version"] for p in task.predictions
         )
         assert seen == sorted(versions), seen
+
+
+def test_a_project_records_its_server_and_its_labels_reach_label_studio(
+    label_studio, tmp_path, project_title
+):
+    """``server start`` in a project writes its data dir to stancebank.toml; a later
+    ``label push`` there, with nothing in the environment, finds the server by it, and the
+    project's own stances (support / oppose / neutral) and target reach Label Studio."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import FIXTURES
+
+    project = tmp_path / "faces"
+    shutil.copytree(FIXTURES / "projects" / "workplace-faces", project)
+    bare = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LABEL_STUDIO_URL", "LABEL_STUDIO_API_KEY", "STANCEBANK_LS_DATA_DIR")
+    }
+
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "stancebank.cli", *args], cwd=project,
+                              env=bare, capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done
+
+    started = run("server", "start", "--data-dir", str(label_studio.data_dir),
+                  "--port", str(label_studio.port))  # fmt: skip
+    assert started.stdout.strip() == label_studio.url
+    recorded = (project / "stancebank.toml").read_text()
+    assert f'data_dir = "{label_studio.data_dir.resolve()}"' in recorded
+    assert f'url = "{label_studio.url}"' in recorded
+    run("ingest", "interview.csv", "--out", "answers.jsonl")
+    run("segment", "answers.jsonl", "--out", "claims.jsonl")
+    pushed = run("label", "push", "claims.jsonl", "--project", project_title)
+    assert "27 new tasks" in pushed.stderr
+    found = _project(label_studio.sdk(), project_title)
+    assert "facial recognition at work" in found.description
+    assert 'value="support" hotkey="s"' in found.label_config
+    assert "Stance toward facial recognition at work (keys s, o, n)" in found.label_config
+    assert "surveillance" not in found.label_config.lower()
