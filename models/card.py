@@ -44,7 +44,7 @@ def _hub_id(base_model: str) -> str | None:
 
 
 def _recipe(training: dict, metrics: dict) -> str:
-    if training.get("recipe") == "sentence-head":
+    if training.get("recipe") == "standard":
         temperature = training.get("temperature")
         team = "team_examples" in training.get("extra_examples", {})
         grouped_team = " and by the question a team-written example answers" if team else ""
@@ -57,13 +57,14 @@ def _recipe(training: dict, metrics: dict) -> str:
             else ""
         )
         return (
-            "The encoder is frozen and read as it was trained: its token states mean-pooled "
-            "and L2-normalised. The output layer is a class-balanced logistic regression "
-            f"(scikit-learn, C = {training['head_c']:g}) fitted on those embeddings, seed "
-            f"{training['seed']}.{calibrated} Plain transformers loads the folder with "
-            "`trust_remote_code=True` (the architecture is `pooled.py` in the folder, which "
-            "imports only torch and transformers), or after "
-            "`stancebank.models.pooled.register()`."
+            "The encoder is frozen, with one more layer set by hand, not trained: its "
+            "attention gives the first token the mean of the token states (position-weighted "
+            "per head where the encoder has a relative-position bias) and its LayerNorm "
+            "normalises it. A class-balanced logistic regression (scikit-learn, C = "
+            f"{training['head_c']:g}) is fitted on those pooled sentences, seed "
+            f"{training['seed']}.{calibrated} The standard `…ForSequenceClassification` head "
+            "carries that regression (its `tanh` kept in its linear range), so the folder is "
+            "a plain transformers model: no code of ours runs when it loads."
         )
     if training["epochs_run"] == 0:
         temperature = training.get("temperature")
@@ -125,11 +126,6 @@ def _three_figures(metrics: dict) -> str:
     else:
         rows.append("| out of domain | not measured (no `--ood-data` file) | |")
     return "\n".join(rows)
-
-
-def _remote_code(training: dict) -> str:
-    """The sentence head's architecture is the folder's ``pooled.py``, not transformers'."""
-    return ", trust_remote_code=True" if training.get("recipe") == "sentence-head" else ""
 
 
 def _eval_results(metrics: dict, dataset_name: str, dataset_type: str) -> list[EvalResult]:
@@ -232,7 +228,7 @@ hash of the weights and the label map; predictions and Label Studio pre-annotati
 
 ```python
 from transformers import pipeline
-classify = pipeline("text-classification", model="PATH/TO/THIS/FOLDER"{_remote_code(training)})
+classify = pipeline("text-classification", model="PATH/TO/THIS/FOLDER")
 classify({json.dumps(_example_claim(metrics), ensure_ascii=False)})
 ```
 

@@ -70,14 +70,8 @@ def write_model(
     options: TrainOptions,
     *,
     trainer_args: dict | None = None,
-    copy_architecture: bool = False,
 ) -> None:
-    """Save a trained model, its tokenizer, what it reads and the recipe's options.
-    ``copy_architecture`` registers the model's classes for the auto classes, so
-    ``save_pretrained`` copies their module into the folder with an ``auto_map``."""
-    if copy_architecture:
-        type(model.config).register_for_auto_class()
-        type(model).register_for_auto_class("AutoModelForSequenceClassification")
+    """Save a trained model, its tokenizer, what it reads and the recipe's options."""
     model.save_pretrained(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
     _write_facts(out_dir, Facts(input=PAIR_INPUT if options.question_pair else "claim"))

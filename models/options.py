@@ -17,10 +17,16 @@ ZERO_SHOT_ENCODER = "all-mpnet-base-v2"
 TEAM_EXAMPLES = Path(__file__).resolve().parent / "examples" / "team_examples.jsonl"
 
 
-RECIPES = ("sentence-head", "fine-tune")
-"""``sentence-head``: logistic regression on the frozen sentence encoder's mean-pooled
-embeddings (:mod:`models.sentence_head`); ``fine-tune``: a ``…ForSequenceClassification``
-model, linear-probe warm start then full fine-tuning (:mod:`models.train`)."""
+STANDARD = "standard"
+RECIPES = (STANDARD, "fine-tune")
+"""``standard``: logistic regression on the frozen sentence encoder's pooled sentence, saved
+as a plain ``…ForSequenceClassification`` whose one extra encoder layer does the pooling
+(:mod:`models.sentence_head`, :mod:`models.pooling_layer`); ``fine-tune``: a
+``…ForSequenceClassification`` model, linear-probe warm start then full fine-tuning
+(:mod:`models.train`)."""
+RETIRED_RECIPES = {"sentence-head": "'standard' (the same regression, in a folder plain "
+                   "transformers loads without remote code)"}  # fmt: skip
+"""Recipes that were replaced, and by what: their folders still load in stancebank."""
 FINE_TUNE_DEFAULTS = {"epochs": 4, "learning_rate": 3e-5, "probe_epochs": 10}
 """Defaults of the options only the fine-tune recipe reads (``question_pair`` too, off by
 default); :class:`TrainOptions` leaves them ``None`` for the sentence head."""
@@ -28,9 +34,9 @@ default); :class:`TrainOptions` leaves them ``None`` for the sentence head."""
 
 @dataclass
 class TrainOptions:
-    recipe: str = "sentence-head"
-    """One of :data:`RECIPES`; the sentence head generalised best, trains in about a minute
-    and keeps the release's grouped CV (models/EXPERIMENTS.md)."""
+    recipe: str = STANDARD
+    """One of :data:`RECIPES`; a regression on the frozen sentence encoder generalised best
+    and trains in about a minute (models/EXPERIMENTS.md)."""
     base_model: str = "all-mpnet-base-v2"
     """HF id or folder of the base model; ``all-mpnet-base-v2`` and ``all-MiniLM-L6-v2`` name
     the offline copies (see :mod:`stancebank.models.base`). all-mpnet generalised best to
@@ -78,6 +84,9 @@ class TrainOptions:
         """The recipe's checks, the same for the Python API and the command line: an option
         of another recipe is an error rather than silently ignored; fine-tuning's options
         not given take :data:`FINE_TUNE_DEFAULTS`."""
+        if self.recipe in RETIRED_RECIPES:
+            raise InputError("--recipe", f"'{self.recipe}' was replaced by "
+                             f"{RETIRED_RECIPES[self.recipe]}")  # fmt: skip
         if self.recipe not in RECIPES:
             raise InputError("--recipe", f"'{self.recipe}': choose from {', '.join(RECIPES)}")
         if self.head_c <= 0:

@@ -1,16 +1,12 @@
-"""A sentence-encoder classifier that transformers can load: the encoder's states mean-pooled
-over the tokens and L2-normalised (how all-MiniLM and all-mpnet were trained to be read),
-then one linear layer.
+"""Mean pooling, and the architecture of the folders the retired ``sentence-head`` recipe
+wrote (until 2026-12-08): the encoder's states mean-pooled over the tokens and
+L2-normalised (how all-MiniLM and all-mpnet were trained to be read), then one linear layer.
 
-``…ForSequenceClassification`` models read the first token's state instead, a reading that
-sentence encoders never tuned; on the seed release that head lost 0.08–0.16 benefit/harm
-macro-F1 in grouped cross-validation (models/EXPERIMENTS.md).
-
-This file imports only torch and transformers on purpose: ``save_pretrained`` copies it into
-every model folder (``auto_map`` in its config.json), so a user without stancebank can load
-the folder with ``pipeline("text-classification", model=DIR, trust_remote_code=True)``.
-Inside stancebank, :func:`register` makes the plain ``from_pretrained`` work without remote
-code.
+:func:`mean_pooled` is how :class:`stancebank.models.embed.Embedder` reads a sentence
+encoder for the baselines and the zero-shot reference. The classes are kept so that those
+older folders still load in stancebank (:func:`register`, without running the ``pooled.py``
+the folder carries); new folders are plain transformers models (:mod:`models.pooling_layer`).
+This file imports only torch and transformers because those folders carry a copy of it.
 """
 
 from __future__ import annotations
@@ -62,21 +58,6 @@ class MeanPoolingClassifier(PreTrainedModel):
             self.encoder = AutoModel.from_config(encoder_config)
         self.classifier = torch.nn.Linear(encoder_config.hidden_size, config.num_labels)
         self.post_init()
-
-    @classmethod
-    def from_encoder(cls, encoder: PreTrainedModel, labels: list[str]) -> MeanPoolingClassifier:
-        """A classifier for ``labels`` on a loaded sentence encoder (kept as it is)."""
-        settings = encoder.config.to_dict()
-        for key in ("_name_or_path", "id2label", "label2id", "architectures"):
-            settings.pop(key, None)  # a local path, and labels that are not ours
-        config = MeanPoolingConfig(
-            encoder=settings,
-            id2label=dict(enumerate(labels)),
-            label2id={label: i for i, label in enumerate(labels)},
-        )
-        model = cls(config)
-        model.encoder = encoder
-        return model
 
     def sentence_embeddings(self, input_ids, attention_mask, **inputs) -> torch.Tensor:
         """Mean of the token states under the attention mask, L2-normalised."""

@@ -1,9 +1,11 @@
-"""The default recipe: logistic regression on a frozen sentence encoder's embeddings.
+"""The default recipe (``standard``): logistic regression on a frozen sentence encoder.
 
-Each claim is read the way the encoder was trained to be read (token states mean-pooled and
-L2-normalised, :mod:`models.pooled`); scikit-learn's ``LogisticRegression`` (class-balanced,
-L2, ``C`` = ``TrainOptions.head_c``) is fitted on the embeddings, and its weights become the
-model's output layer. One forward pass over the training texts, then seconds.
+Each claim is read as a sentence encoder is meant to be read (token states pooled and
+normalised), by one extra encoder layer set by hand (:mod:`models.pooling_layer`), so the
+saved folder is a plain ``…ForSequenceClassification``; scikit-learn's
+``LogisticRegression`` (class-balanced, L2, ``C`` = ``TrainOptions.head_c``) is fitted on
+the pooled sentences, and its weights become the classification head. One forward pass over
+the training texts, then seconds.
 
 Why not fine-tune: on 47 seed claims plus the team's examples, fine-tuning all-mpnet moved
 the model toward the seed's wording and away from stance: the first-token fine-tuned default
@@ -23,9 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+from stancebank.dataset.errors import InputError
 from stancebank.models.embed import Embedder
+from stancebank.models.folder import write_model
 from stancebank.models.folds import out_of_fold
-from stancebank.models.options import TrainOptions
+from stancebank.models.options import STANDARD, TrainOptions
 
 
 def fit_logistic(x: np.ndarray, targets: Sequence[int], n_classes: int, options: TrainOptions):
@@ -89,23 +93,16 @@ def train_sentence_head(
     """Fit the head on ``texts`` (the first ``len(groups)`` from the release, grouped by
     answer; the rest extras), calibrate it, and save the model to ``out_dir``. An
     ``embedder`` of the base model that already read the texts saves a forward pass."""
-    import torch
-
-    from stancebank.models.base import resolve_base_model
-    from stancebank.models.folder import write_model
     from stancebank.models.head import fit_temperature
-    from stancebank.models.pooled import MeanPoolingClassifier, register
+    from stancebank.models.pooling_layer import classifier
 
     if options.question_pair:
         raise ValueError("--question-pair needs --recipe fine-tune (a sentence encoder reads "
                          "one text)")  # fmt: skip
-    register()
-    embedder = embedder or Embedder(resolve_base_model(options.base_model),
-                                    max_length=options.max_length)  # fmt: skip
-    model = MeanPoolingClassifier.from_encoder(embedder.encoder, list(names)).eval()
+    embedder = embedder or sentence_embedder(options)
     index = {name: i for i, name in enumerate(names)}
     targets = [index[label] for label in labels]
-    x = embedder(texts, progress=progress)
+    x = embedder.pooled(texts, progress=progress)
     weights, bias = fit_logistic(x, targets, len(names), options)
     temperature, calibration_items = 1.0, 0
     folds = calibration_groups(list(groups), list(questions) or [""] * len(texts), len(groups))
@@ -113,16 +110,34 @@ def train_sentence_head(
         held_out = out_of_fold_logits(x, targets, folds, len(names), options, seed=options.seed)
         temperature = fit_temperature(held_out, targets)
         calibration_items = len(targets)
-    with torch.no_grad():
-        model.classifier.weight.copy_(torch.from_numpy(weights / temperature))
-        model.classifier.bias.copy_(torch.from_numpy(bias / temperature))
-    write_model(out_dir, model, embedder.tokenizer, options, copy_architecture=True)
+    model = classifier(embedder.encoder, weights / temperature, bias / temperature, list(names))
+    write_model(out_dir, model, embedder.tokenizer, options)
     return {
-        "recipe": "sentence-head", "base_model": embedder.base, "head_c": options.head_c,
+        "recipe": options.recipe, "base_model": embedder.base, "head_c": options.head_c,
         "train_loss": None, "epochs_run": 0, "early_stopping": False,
         "best_validation_macro_f1": None, "linear_probe_epochs": 0,
         "temperature": round(temperature, 4), "calibration_items": calibration_items,
     }  # fmt: skip
+
+
+def sentence_embedder(options: TrainOptions) -> Embedder:
+    """The base encoder read once for the baselines, with the pooling layer for the
+    ``standard`` recipe; one line naming the base model when the standard folder cannot
+    carry its type."""
+    from stancebank.models.base import resolve_base_model
+
+    base = resolve_base_model(options.base_model)
+    embedder = Embedder(base, max_length=options.max_length)
+    if options.recipe != STANDARD:
+        return embedder
+    from stancebank.models.pooling_layer import SUPPORTED, supports
+
+    if not supports(embedder.encoder.config):
+        kind = getattr(embedder.encoder.config, "model_type", "unknown")
+        raise InputError(options.base_model, f"a {kind} encoder: --recipe standard takes "
+                         f"{', '.join(SUPPORTED)} encoders (try --recipe fine-tune)")  # fmt: skip
+    embedder.add_pooling_layer()
+    return embedder
 
 
 def sentence_head_cv(options: TrainOptions, x, labels, groups, extra, names, *,

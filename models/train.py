@@ -1,16 +1,15 @@
 """Train a stance model with one of the recipes and save it as a model folder:
 
-* ``sentence-head`` (the default, :mod:`models.sentence_head`): logistic regression on the
-  frozen sentence encoder's mean-pooled embeddings;
+* ``standard`` (the default, :mod:`models.sentence_head` and :mod:`models.pooling_layer`):
+  logistic regression on the frozen sentence encoder's pooled sentence, saved as a plain
+  ``…ForSequenceClassification`` with one extra, hand-set pooling layer;
 * ``fine-tune`` (:mod:`models.fine_tune`): a ``…ForSequenceClassification`` model,
   linear-probe warm start then full fine-tuning;
 * ``fine-tune`` with ``epochs=0`` (:func:`models.head.train_frozen_head`): only that model's
   head, on the frozen encoder's first token.
 
 The input is the claim text alone (unless ``question_pair``), so the saved folder works on
-any labelled claims and with ``pipeline("text-classification", model=MODEL_DIR)`` (the
-sentence head's folder with ``trust_remote_code=True``, or after
-``stancebank.models.pooled.register()``).
+any labelled claims and with ``pipeline("text-classification", model=MODEL_DIR)``.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from stancebank.models.data import Examples, training_examples
 from stancebank.models.embed import Embedder
-from stancebank.models.options import TEAM_EXAMPLES, TrainOptions
+from stancebank.models.options import STANDARD, TEAM_EXAMPLES, TrainOptions
 
 __all__ = ["TEAM_EXAMPLES", "TrainOptions", "train_model", "training_examples"]
 
@@ -43,7 +42,7 @@ def train_model(
     model to ``out_dir``. Returns what the model card and ``metrics.json`` say about it.
     ``embedder`` (the sentence head's base encoder, already run on the texts) saves a
     forward pass."""
-    if options.recipe == "sentence-head":
+    if options.recipe == STANDARD:
         from stancebank.models.sentence_head import train_sentence_head
 
         info = train_sentence_head(texts, labels, names, out_dir, options, groups=groups,

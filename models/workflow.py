@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from stancebank.dataset.outputs import staged_directory
 from stancebank.dataset.schema import load_schema
-from stancebank.models.base import resolve_base_model
 from stancebank.models.baselines import embedding_lr, grouped_cv, majority, tfidf_lr
 from stancebank.models.card import model_card
 from stancebank.models.data import concat, load_labelled_file, load_splits, require_split
-from stancebank.models.embed import Embedder
 from stancebank.models.evaluate import score_examples
 from stancebank.models.folder import record_version, write_results
 from stancebank.models.metrics import classification_metrics, polar_macro_f1, present_labels
-from stancebank.models.options import TrainOptions
+from stancebank.models.options import STANDARD, TrainOptions
+from stancebank.models.sentence_head import sentence_embedder
 from stancebank.models.train import train_model, training_examples
 
 
@@ -47,7 +44,7 @@ def _baselines(splits, train, test, extra, names, vectors, cv: bool) -> dict:
     return results
 
 
-def _recipe_cv(options: TrainOptions, splits: list, extra, names, vectors) -> dict | None:
+def _recipe_cv(options: TrainOptions, splits: list, extra, names, embedder) -> dict | None:
     """Grouped CV of the recipe itself over every release claim — cheap for the sentence
     head and the frozen-encoder head (embeddings or states computed once); None for
     fine-tuning, whose CV needs five trainings (``scripts/experiments/recipes.py`` runs it)."""
@@ -57,13 +54,10 @@ def _recipe_cv(options: TrainOptions, splits: list, extra, names, vectors) -> di
     everything = concat(splits)
     if len(set(everything.groups)) < 2:
         return None
-    if options.recipe == "sentence-head":
-
-        def stack(texts):
-            return np.stack([vectors[t] for t in texts])
-
-        probs = sentence_head_cv(options, stack(everything.texts), everything.labels,
-                                 everything.groups, (stack(extra[0]), extra[1]), names)  # fmt: skip
+    if options.recipe == STANDARD:
+        read = embedder.pooled
+        probs = sentence_head_cv(options, read(everything.texts), everything.labels,
+                                 everything.groups, (read(extra[0]), extra[1]), names)  # fmt: skip
     elif options.epochs == 0:
         probs = frozen_head_cv(options, everything, extra)
     else:
@@ -159,7 +153,7 @@ def train_and_report(
     loaded = [s for s in (train, validation, test) if s is not None]
     # One encoder and one forward pass per text for the baselines, the sentence head and
     # its grouped CV: every release and extra text is embedded here, once.
-    embedder = Embedder(resolve_base_model(options.base_model), max_length=options.max_length)
+    embedder = sentence_embedder(options)
     release_texts = concat(loaded).texts
     embedder([*release_texts, *extra[0]], progress=progress)
     with staged_directory(out_dir, command="train") as staging:
@@ -186,7 +180,7 @@ def train_and_report(
                 metrics[name] = classification_metrics(split.labels, predicted, scored)
         vectors = dict(zip(release_texts + extra[0],
                            embedder([*release_texts, *extra[0]]), strict=True))  # fmt: skip
-        if cv and (recipe_cv := _recipe_cv(options, loaded, extra, names, vectors)):
+        if cv and (recipe_cv := _recipe_cv(options, loaded, extra, names, embedder)):
             metrics["cv"] = recipe_cv
         if ood := _out_of_domain(staging, ood_data):
             metrics["ood"] = ood

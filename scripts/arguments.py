@@ -119,13 +119,14 @@ def recipe_options(parser: argparse.ArgumentParser) -> None:
         "--recipe",
         choices=RECIPES,
         default=model.get("recipe") or TrainOptions.recipe,
-        help="sentence-head: logistic regression on the frozen encoder's mean-pooled "
-        "embeddings (about a minute); fine-tune: linear probe then full fine-tuning "
-        "(default: %(default)s)",
+        help="standard: logistic regression on the frozen encoder's pooled sentences, in a "
+        "plain transformers folder (about a minute); fine-tune: linear probe then full "
+        "fine-tuning (default: %(default)s)",
     )
     parser.add_argument(
         "--head-c", type=float, default=TrainOptions.head_c,
-        help="sentence head: inverse regularisation strength (default: %(default)s)",
+        help="standard: the regression's inverse regularisation strength (default: "
+        "%(default)s)",
     )  # fmt: skip
     parser.add_argument(
         "--learning-rate", type=float,

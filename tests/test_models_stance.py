@@ -110,7 +110,7 @@ def test_paired_tests_against_the_first_model():
 
 @pytest.mark.slow
 def test_default_recipe_train_reports_three_figures_and_compare(tiny_dataset, tmp_path):
-    """The default recipe (the sentence head) end to end on the MiniLM: test split, grouped
+    """The default recipe (standard) end to end on the MiniLM: test split, grouped
     CV and an out-of-domain file in metrics and card, a calibrated model, compare on top."""
     import stancebank
     from stancebank.dataset.schema import load_schema
@@ -127,7 +127,7 @@ def test_default_recipe_train_reports_three_figures_and_compare(tiny_dataset, tm
     trained = stancebank.train(dataset_dir=tiny_dataset, out=tmp_path / "model",
                                options=options, ood_data=ood, progress=False)  # fmt: skip
     metrics = trained.metrics
-    assert metrics["training"]["recipe"] == "sentence-head"
+    assert metrics["training"]["recipe"] == "standard"
     assert metrics["training"]["temperature"] > 0
     assert {"macro_f1", "macro_f1_benefit_harm"} <= set(metrics["cv"])
     assert metrics["ood"]["n"] == 4 and metrics["ood"]["labels"] == [benefit, harm]

@@ -44,10 +44,14 @@ def test_calibration_folds_hold_out_whole_settings():
 
 
 @pytest.mark.slow
-def test_the_saved_model_is_the_regression_on_mean_pooled_embeddings(tmp_path):
-    """Uncalibrated, the saved model's probabilities are scikit-learn's on the normalised
-    mean-pooled embeddings of the same encoder: the head reads what the encoder was trained
-    to give, not the first token."""
+def test_the_saved_model_is_the_regression_on_the_pooled_sentences(tmp_path):
+    """Uncalibrated, the saved model's probabilities are scikit-learn's on the pooling
+    layer's sentences, which for a BERT encoder (no relative-position bias) are its
+    mean-pooled embeddings, centred and L2-normalised: the head reads what the encoder was
+    trained to give, not the first token — in a folder plain transformers loads."""
+    import numpy as np
+    from transformers import pipeline
+
     from stancebank.models.base import resolve_base_model
     from stancebank.models.embed import Embedder
     from stancebank.models.predict import load_classifier, predict_proba
@@ -61,13 +65,24 @@ def test_the_saved_model_is_the_regression_on_mean_pooled_embeddings(tmp_path):
     names = ["benefit", "harm", "mixed", "neutral"]
     options = TrainOptions(base_model="all-MiniLM-L6-v2", calibrate=False, team_examples="")
     info = train_model(texts, labels, None, names, tmp_path / "m", options, progress=False)
-    assert info["recipe"] == "sentence-head" and info["temperature"] == 1.0
-    vectors = Embedder(resolve_base_model("all-MiniLM-L6-v2"))(texts)
+    assert info["recipe"] == "standard" and info["temperature"] == 1.0
+    embedder = Embedder(resolve_base_model("all-MiniLM-L6-v2"))
+    mean = embedder(texts)
+    centred = mean - mean.mean(axis=1, keepdims=True)
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+    embedder = Embedder(resolve_base_model("all-MiniLM-L6-v2"))
+    embedder.add_pooling_layer()
+    pooled = embedder.pooled(texts)
+    assert np.abs(pooled - centred).max() < 5e-4
     reference = LogisticRegression(C=2.0, class_weight="balanced", max_iter=5000)
-    reference.fit(vectors, labels)
+    reference.fit(pooled, labels)
     ours = predict_proba(load_classifier(str(tmp_path / "m"), precision="fp32"), texts)
     order = [list(reference.classes_).index(n) for n in names]
-    assert ours == pytest.approx(reference.predict_proba(vectors)[:, order], abs=1e-4)
+    assert ours == pytest.approx(reference.predict_proba(pooled)[:, order], abs=1e-4)
+    plain = pipeline("text-classification", model=str(tmp_path / "m"), top_k=None)
+    for row, scores in zip(ours, plain(texts), strict=True):
+        by_label = {s["label"]: s["score"] for s in scores}
+        assert [by_label[n] for n in names] == pytest.approx(list(row), abs=1e-5)
 
 
 @pytest.mark.parametrize(

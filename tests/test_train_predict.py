@@ -14,7 +14,9 @@ pytestmark = pytest.mark.slow
 _PLAIN_TRANSFORMERS = """
 import json, sys
 from transformers import pipeline
-classify = pipeline("text-classification", model=sys.argv[1], trust_remote_code=True, top_k=None)
+from transformers import AutoModelForSequenceClassification
+AutoModelForSequenceClassification.from_pretrained(sys.argv[1])  # no remote code either way
+classify = pipeline("text-classification", model=sys.argv[1], top_k=None)
 rows = classify(sys.argv[2:])
 assert not any(name.startswith("stancebank") for name in sys.modules)
 print(json.dumps([{r["label"]: r["score"] for r in row} for row in rows]))
@@ -36,7 +38,8 @@ def test_trained_folder_is_a_pipeline_ready_model(tiny_model, tiny_dataset, tmp_
     names = load_from_disk(str(tiny_dataset))["train"].features["stance"].names
     assert [config["id2label"][str(i)] for i in range(len(names))] == names
     assert (model_dir / "model.safetensors").exists()
-    assert "_name_or_path" not in config["encoder"]  # no local path in a published folder
+    assert "_name_or_path" not in config  # no local path in a published folder
+    assert "auto_map" not in config and not list(model_dir.glob("*.py"))  # no code of ours
     texts = ["Cameras make the streets safer.", "Nobody dares to speak freely any more."]
     plain = subprocess.run([sys.executable, "-c", _PLAIN_TRANSFORMERS, str(model_dir), *texts],
                            capture_output=True, text=True, cwd=tmp_path, check=False)  # fmt: skip

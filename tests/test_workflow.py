@@ -31,12 +31,16 @@ def test_train_predict_evaluate_report_on_a_random_tiny_encoder(
             "--no-team-examples", "--ood-data", str(ood), "-q"]  # fmt: skip
     assert main(argv) == 0, capsys.readouterr().err
     for name in ("config.json", "model.safetensors", "tokenizer.json", "stancebank.json",
-                 "training_args.json", "metrics.json", "README.md", "pooled.py"):  # fmt: skip
+                 "training_args.json", "metrics.json", "README.md"):  # fmt: skip
         assert (model / name).is_file(), name
+    assert not list(model.glob("*.py"))  # a plain transformers folder: no code of ours in it
+    config = json.loads((model / "config.json").read_text())
+    assert config["architectures"] == ["BertForSequenceClassification"]
+    assert "auto_map" not in config
     metrics = json.loads((model / "metrics.json").read_text())
     facts = json.loads((model / "stancebank.json").read_text())
     assert facts == {"input": "claim", "model_version": metrics["model_version"]}
-    assert metrics["training"]["recipe"] == "sentence-head"
+    assert metrics["training"]["recipe"] == "standard"
     assert {"test", "cv", "ood", "baselines"} <= set(metrics)
     assert metrics["ood"]["n"] == 4 and metrics["ood"]["labels"] == [benefit, harm]
     rows = [r for split in load_from_disk(str(tiny_dataset)).values() for r in split]
@@ -54,6 +58,11 @@ def test_train_predict_evaluate_report_on_a_random_tiny_encoder(
     assert [r["claim_id"] for r in records] == [r["claim_id"] for r in rows]
     assert {r["model_version"] for r in records} == {metrics["model_version"]}
     assert all(set(r["scores"]) == set(metrics["labels"]) for r in records)
+    # plain transformers, no remote code, gives the same labels as predict
+    from transformers import pipeline
+
+    plain = pipeline("text-classification", model=str(model))
+    assert [p["label"] for p in plain([r["text"] for r in rows])] == [r["label"] for r in records]
     capsys.readouterr()
     # the model and its predictions file score the same on the test split
     assert main(["evaluate", str(model), "--data", str(tiny_dataset)]) == 0

@@ -30,8 +30,7 @@ PIPELINE = """
 import json, sys
 from transformers import pipeline
 texts = [json.loads(l)["text"] for l in open(sys.argv[2], encoding="utf-8")]
-# trust_remote_code: the default (sentence-head) folder carries its architecture, pooled.py
-classify = pipeline("text-classification", model=sys.argv[1], trust_remote_code=True)
+classify = pipeline("text-classification", model=sys.argv[1])
 out = classify(texts, batch_size=32)
 json.dump([o["label"] for o in out], open(sys.argv[3], "w"))
 """

@@ -47,15 +47,18 @@ def recipes(original_examples: str, first_broadening: str) -> dict[str, TrainOpt
     whole file; "broadened examples (383)" now means all of team_examples.jsonl."""
     minilm = TrainOptions(recipe="fine-tune", base_model="minilm", epochs=8, probe_epochs=10)
     mpnet = TrainOptions(recipe="fine-tune", base_model="mpnet", epochs=0, probe_epochs=40)
-    head = TrainOptions(recipe="sentence-head", base_model="mpnet")
+    # the retired "sentence-head" rows (mean-pooled, L2-normalised embeddings in a folder of
+    # its own architecture) were measured with it before 2026-12-08; "standard" is the same
+    # regression on the pooling layer's sentences, in a plain transformers folder
+    head = TrainOptions(recipe="standard", base_model="mpnet")
     return {
-        "mpnet sentence head (logistic regression on mean-pooled embeddings), broadened "
+        "mpnet standard (logistic regression on the pooling layer's sentences), broadened "
         "examples (383)": head,
-        "mpnet sentence head, first broadening (283 examples)": replace(
+        "mpnet standard, first broadening (283 examples)": replace(
             head, team_examples=first_broadening
         ),
-        "mpnet sentence head, original examples": replace(head, team_examples=original_examples),
-        "MiniLM sentence head, broadened examples (383)": replace(head, base_model="minilm"),
+        "mpnet standard, original examples": replace(head, team_examples=original_examples),
+        "MiniLM standard, broadened examples (383)": replace(head, base_model="minilm"),
         "MiniLM probe+fine-tune, original examples (the old default)": replace(
             minilm, team_examples=original_examples
         ),
