@@ -136,6 +136,8 @@ class EvaluationResult:
     reliability table, when the model gives scores), ``model`` and ``data``."""
     out: Path | None
     """The report folder, when one was asked for."""
+    notes: list[str] = field(default_factory=list)
+    """What the command says once: a calibration error above the training-time interval."""
 
 
 def evaluate(
@@ -170,8 +172,9 @@ def evaluate(
         scored.metrics, scored.predictions, scored.predicted, scored.labels,
     )  # fmt: skip
     metrics.update(model=str(model), data=str(data))
+    notes = _calibration_notes(model, data, metrics, only)
     if out is None:
-        return EvaluationResult(metrics, None)
+        return EvaluationResult(metrics, None, notes)
     scores = predictions.scores or [None] * len(predicted)
     rows = [
         {"id": i, "text": t, "gold": g, "predicted": p, **({"scores": s} if s else {})}
@@ -187,7 +190,42 @@ def evaluate(
             markdown_report(metrics, model=model, data=data), encoding="utf-8"
         )
         (folder / "predictions.jsonl").write_text(dumps_jsonl(rows), encoding="utf-8")
-    return EvaluationResult(metrics, Path(out).resolve())
+    return EvaluationResult(metrics, Path(out).resolve(), notes)
+
+
+def _calibration_notes(model, data, metrics: dict, only) -> list[str]:
+    """A note when the file's calibration error lies above the interval the model's own
+    training measured (out-of-fold, over the same classes): its scores are less reliable
+    here than where it was calibrated. Below the interval is no cause for a note, nor is an
+    error from too few items to judge (they get their own note)."""
+    import json
+
+    from stancebank.models.metrics import too_few
+
+    ece = metrics.get("calibration", {}).get("ece")
+    if too_few(metrics.get("n", 0)):
+        return []
+    try:
+        trained = json.loads((Path(model) / "metrics.json").read_text(encoding="utf-8"))
+        figures = trained["training"]["calibration"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    if ece is None:
+        return []
+    view = "all" if not only else "polar"
+    seen = figures.get(view)
+    if (
+        not seen
+        or not seen.get("ece_ci95")
+        or (only and sorted(only) != sorted(seen.get("labels", [])))
+    ):
+        return []
+    low, high = seen["ece_ci95"]
+    if ece <= high:
+        return []
+    return [f"calibration error {ece:.3f} on {data} lies above the training-time interval "
+            f"[{low:.3f}, {high:.3f}] (out-of-fold, {seen['n']} items): read its scores as "
+            "rankings, not probabilities"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -292,6 +330,15 @@ def compare(
     return ComparisonResult(rows, list(scored), len(examples.labels), folder)
 
 
+def export(*, model: PathLike, out: PathLike, format: str = "onnx"):
+    """Export a model folder for another runtime: ``onnx`` writes ``model.onnx`` with the
+    tokenizer, labels and version, checked against the original before it is written;
+    :func:`predict` runs the result on ONNX Runtime. Returns an ``ExportResult``."""
+    from stancebank.models.export import export as export_model
+
+    return export_model(model, out, format=format)
+
+
 __all__ = [
     "ComparisonResult",
     "compare",
@@ -302,6 +349,7 @@ __all__ = [
     "TrainOptions",
     "TrainResult",
     "evaluate",
+    "export",
     "predict",
     "report",
     "train",

@@ -116,6 +116,7 @@ def calibration(
         correct.append(g == p)
     confidences, correct = np.asarray(confidences), np.asarray(correct, dtype=float)
     edges = np.linspace(0.0, 1.0, bins + 1)
+    interval = ece_interval(confidences, correct, bins=bins)
     table, ece = [], 0.0
     for low, high in zip(edges[:-1], edges[1:], strict=True):
         inside = (confidences > low) & (confidences <= high) if low > 0 else confidences <= high
@@ -128,7 +129,33 @@ def calibration(
             {"low": round(float(low), 2), "high": round(float(high), 2), "n": n,
              "accuracy": round(accuracy, 4), "confidence": round(confidence, 4)}
         )  # fmt: skip
-    return {"ece": round(float(ece), 4), "bins": table}
+    return {"ece": round(float(ece), 4), "ece_ci95": interval, "n": len(correct),
+            "bins": table}  # fmt: skip
+
+
+def ece_interval(
+    confidences: np.ndarray,
+    correct: np.ndarray,
+    *,
+    bins: int = 10,
+    rounds: int = 1000,
+    seed: int = 0,
+) -> list[float] | None:
+    """A 95% bootstrap interval of the expected calibration error (items resampled with
+    replacement, ``rounds`` times, seeded); None with fewer than two items."""
+    n = len(correct)
+    if n < 2:
+        return None
+    # the bin of each item: (0, 0.1], (0.1, 0.2], …, with 0 in the first
+    which = np.clip(np.ceil(confidences * bins).astype(int) - 1, 0, bins - 1)
+    rng = np.random.default_rng(seed)
+    samples = rng.integers(0, n, size=(rounds, n))
+    errors = np.empty(rounds)
+    for r, pick in enumerate(samples):
+        gap = np.bincount(which[pick], weights=correct[pick] - confidences[pick], minlength=bins)
+        errors[r] = np.abs(gap).sum() / n  # Σ_b n_b/n · |acc_b − conf_b| = Σ_b |Σ(c − p)| / n
+    low, high = np.percentile(errors, [2.5, 97.5])
+    return [round(float(low), 4), round(float(high), 4)]
 
 
 def polar_macro_f1(

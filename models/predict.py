@@ -55,11 +55,13 @@ def load_classifier(
 
     ``precision="bf16"`` casts the weights to bfloat16 (about 1.9x faster here, 99.8–99.9% of
     labels identical to float32, see BENCHMARKS.md); ``"auto"`` does so only where the CPU
-    has native bfloat16 units. ``quantize`` applies int8 dynamic quantisation instead.
+    has native bfloat16 units. ``quantize`` applies int8 dynamic quantisation instead. A
+    folder written by ``stancebank export --format onnx`` runs on ONNX Runtime, in float32.
     """
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+    from stancebank.models.export import OnnxModel, is_onnx_folder
     from stancebank.models.folder import read_facts, version_of
     from stancebank.models.locate import locate_model
     from stancebank.models.pooled import register
@@ -68,6 +70,17 @@ def load_classifier(
     model_path = locate_model(model_path)
     facts = read_facts(model_path)
     torch.set_num_threads(os.cpu_count() or 1)
+    if is_onnx_folder(model_path):
+        if quantize or precision == "bf16":
+            raise InputError(model_path, "an ONNX folder runs in float32 (--precision auto or "
+                             "fp32, no --quantize)")  # fmt: skip
+        model = OnnxModel(model_path)
+        id2label = model.config.id2label
+        return Classifier(
+            AutoTokenizer.from_pretrained(model_path), model,
+            [id2label[i] for i in range(len(id2label))], version_of(model_path, facts),
+            pair=facts.reads_pairs, languages=facts.languages,
+        )  # fmt: skip
     try:
         tokenizer = AutoTokenizer.from_pretrained(model_path)
         model = AutoModelForSequenceClassification.from_pretrained(model_path)

@@ -104,20 +104,45 @@ def train_sentence_head(
     targets = [index[label] for label in labels]
     x = embedder.pooled(texts, progress=progress)
     weights, bias = fit_logistic(x, targets, len(names), options)
-    temperature, calibration_items = 1.0, 0
+    temperature, calibration_items, calibrated = 1.0, 0, None
     folds = calibration_groups(list(groups), list(questions) or [""] * len(texts), len(groups))
     if options.calibrate and len(set(folds)) >= 2:
         held_out = out_of_fold_logits(x, targets, folds, len(names), options, seed=options.seed)
         temperature = fit_temperature(held_out, targets)
         calibration_items = len(targets)
+        calibrated = held_out_calibration(held_out / temperature, list(labels), list(names))
     model = classifier(embedder.encoder, weights / temperature, bias / temperature, list(names))
     write_model(out_dir, model, embedder.tokenizer, options)
     return {
+        **({"calibration": calibrated} if calibrated else {}),
         "recipe": options.recipe, "base_model": embedder.base, "head_c": options.head_c,
         "train_loss": None, "epochs_run": 0, "early_stopping": False,
         "best_validation_macro_f1": None, "linear_probe_epochs": 0,
         "temperature": round(temperature, 4), "calibration_items": calibration_items,
     }  # fmt: skip
+
+
+def held_out_calibration(logits: np.ndarray, labels: list[str], names: list[str]) -> dict:
+    """The expected calibration error, with its 95% bootstrap interval, of the calibrated
+    out-of-fold probabilities over the training items: over all classes (``all``), and over
+    the polar ones as ``evaluate --labels`` maps them (``polar``), so that ``evaluate`` can
+    say when a file's error lies above what training saw."""
+    from stancebank.dataset.schema import load_schema
+    from stancebank.models.metrics import calibration
+
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    scores = [dict(zip(names, map(float, row), strict=True)) for row in probs]
+    predicted = [names[i] for i in probs.argmax(1)]
+    figures = {"all": calibration(labels, predicted, scores)}
+    polar = [p for p in load_schema().polar_values if p in names]
+    keep = [i for i, g in enumerate(labels) if g in polar]
+    if len(polar) == 2 and keep:
+        kept = [scores[i] for i in keep]
+        mapped = [max(polar, key=row.get) for row in kept]
+        figures["polar"] = calibration([labels[i] for i in keep], mapped, kept, labels=polar)
+        figures["polar"]["labels"] = polar
+    return {name: {k: v for k, v in f.items() if k != "bins"} for name, f in figures.items()}
 
 
 def sentence_embedder(options: TrainOptions) -> Embedder:

@@ -64,10 +64,10 @@ def _recipe_cv(options: TrainOptions, splits: list, extra, names, embedder) -> d
         return None
     predicted = [names[i] for i in probs.argmax(1)]
     polar = list(load_schema().polar_values)
+    scored = classification_metrics(everything.labels, predicted, names)
     return {
-        "macro_f1": classification_metrics(everything.labels, predicted, names, bootstrap=0)[
-            "macro_f1"
-        ],
+        "macro_f1": scored["macro_f1"],
+        "macro_f1_ci95": scored["macro_f1_ci95"],
         "macro_f1_benefit_harm": polar_macro_f1(everything.labels, probs, names, polar),
         "folds": 5,
         "n": len(everything.labels),

@@ -43,8 +43,8 @@ _API = {
     "stancebank.labeling.net": ("ServerError",),
     "stancebank.dataset.errors": ("InputError", "ServiceError"),
     "stancebank.models.api": (
-        "train", "predict", "evaluate", "compare", "report", "TrainResult", "PredictResult",
-        "EvaluationResult", "ComparisonResult", "ReportResult",
+        "train", "predict", "evaluate", "compare", "report", "export", "TrainResult",
+        "PredictResult", "EvaluationResult", "ComparisonResult", "ReportResult",
     ),
     "stancebank.models.options": ("TrainOptions", "PredictOptions"),
 }  # fmt: skip

@@ -52,13 +52,21 @@ Each MODEL is a model folder, an HF id, a predictions JSONL, or a built-in refer
 'majority' (the most frequent gold label) or 'zero-shot' (similarity to each stance's
 prototype sentence in the label schema). Every model is tested against the first one."""
 
+_EXPORT_EXAMPLES = """examples:
+  stancebank export work/model --format onnx --out work/model-onnx
+  stancebank predict work/model-onnx work/claims.jsonl --out work/preds.jsonl
+
+Needs the onnx extra (pip install 'stancebank[onnx]'). The exported model is checked
+against the original on a few texts before the folder is written; predict and serve-model
+run the ONNX folder on ONNX Runtime, in float32."""
+
 _REPORT_EXAMPLES = """examples:
   stancebank report work/dataset --predictions work/preds.jsonl --out work/report.html
   chromium --headless --screenshot=report.png work/report.html"""
 
 
 def add_parsers(subparsers) -> None:
-    """``train``, ``predict``, ``evaluate``, ``report``."""
+    """``train``, ``predict``, ``evaluate``, ``compare``, ``report``, ``export``."""
     train_args = subcommand(
         subparsers,
         "train",
@@ -172,6 +180,19 @@ def add_parsers(subparsers) -> None:
         "--split", default=DEFAULT_SPLIT, help="split for the confusion matrix"
     )
 
+    export_args = subcommand(
+        subparsers,
+        "export",
+        "Export a model folder for another runtime (ONNX).",
+        export,
+        examples=_EXPORT_EXAMPLES,
+    )
+    export_args.add_argument(
+        "model", metavar="MODEL_DIR", help="model folder written by 'stancebank train'"
+    )
+    export_args.add_argument("--format", default="onnx", choices=("onnx",), help="what to write")
+    export_args.add_argument("--out", required=True, metavar="EXPORT_DIR", help="folder to write")
+
 
 def train(args: argparse.Namespace) -> int:
     from stancebank.models import api
@@ -190,17 +211,24 @@ def train(args: argparse.Namespace) -> int:
     if "cv" in metrics:
         cv = metrics["cv"]
         polar = "/".join(metrics.get("polar") or [])
-        say(f"  grouped CV on the release: macro-F1 {cv['macro_f1']:.3f}, {polar} "
-            f"{cv['macro_f1_benefit_harm']:.3f} (n {cv['n']}){judged(cv['n'])}")  # fmt: skip
+        say(f"  grouped CV on the release: macro-F1 {cv['macro_f1']:.3f} (95% CI "
+            f"{cv.get('macro_f1_ci95')}), {polar} {cv['macro_f1_benefit_harm']:.3f} "
+            f"(n {cv['n']}){judged(cv['n'])}")  # fmt: skip
     if "ood" in metrics:
         ood_m = metrics["ood"]
-        ece = ood_m.get("calibration", {}).get("ece")
+        calibrated = ood_m.get("calibration", {})
+        ece = (f", ECE {calibrated['ece']:.3f} (95% CI {calibrated.get('ece_ci95')})"
+               if "ece" in calibrated else "")  # fmt: skip
         say(f"  out of domain ({ood_m['data']}, {'/'.join(ood_m['labels'])}): macro-F1 "
             f"{ood_m['macro_f1']:.3f} (95% CI {ood_m['macro_f1_ci95']}), n {ood_m['n']}"
-            + (f", ECE {ece:.3f}" if ece is not None else "") + judged(ood_m["n"]))  # fmt: skip
+            + ece + judged(ood_m["n"]))  # fmt: skip
     else:
         say("  out of domain: not measured (--ood-data FILE scores the model on labelled claims "
             "it was not trained on)")  # fmt: skip
+    seen = (metrics["training"].get("calibration") or {}).get("all")
+    if seen:
+        say(f"  calibration on the training items, out of fold: ECE {seen['ece']:.3f} "
+            f"(95% CI {seen.get('ece_ci95')}), n {seen['n']}")  # fmt: skip
     for name, row in metrics["baselines"].items():
         cv = row.get("cv")
         cv_text = f"  CV {cv['macro_f1_mean']:.3f} ± {cv['macro_f1_std']:.3f}" if cv else ""
@@ -234,6 +262,8 @@ def evaluate(args: argparse.Namespace) -> int:
         model=args.model, data=args.data, split=args.split, labels=labels, out=args.out
     )
     print(json.dumps(result.metrics, indent=1))
+    for note in result.notes:
+        say(f"note: {note}")
     if result.metrics.get("too_few_to_judge"):
         from stancebank.models.metrics import TOO_FEW
 
@@ -254,6 +284,15 @@ def compare(args: argparse.Namespace) -> int:
     print(markdown_table(result.rows, data=args.data, labels=result.labels), end="")
     if result.out:
         say(f"wrote compare.md and compare.json to {result.out}")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from stancebank.models import api
+
+    result = api.export(model=args.model, out=args.out, format=args.format)
+    say(f"wrote {result.out} ({result.format}; largest logit difference from the original "
+        f"on the check texts: {result.max_logit_difference:.1e})")  # fmt: skip
     return 0
 
 

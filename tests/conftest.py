@@ -165,6 +165,6 @@ def tiny_model(tmp_path_factory, tiny_dataset):
     out = tmp_path_factory.mktemp("model") / "model"
     options = TrainOptions(
         base_model="all-MiniLM-L6-v2", seed=3, team_examples="", max_length=64
-    )  # the default recipe, the sentence head
+    )  # the default recipe (standard)
     metrics = train_and_report(Path(tiny_dataset), out, options, cv=False)
     return out, metrics

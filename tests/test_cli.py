@@ -68,7 +68,7 @@ def test_defaults_come_from_the_options_dataclasses():
     assert _default(("train",), "recipe") == TrainOptions.recipe
     assert _default(("train",), "head_c") == TrainOptions.head_c
     assert _default(("train",), "seed") == TrainOptions.seed
-    # fine-tune options default to None (so that giving one to the sentence head is an
+    # fine-tune options default to None (so that giving one to the standard recipe is an
     # error); their help quotes the recipe's defaults
     train_help = " ".join(COMMANDS[("train",)].format_help().split())
     for default in FINE_TUNE_DEFAULTS.values():

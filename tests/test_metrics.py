@@ -36,3 +36,41 @@ def test_restriction_takes_the_best_listed_class():
     assert restrict(predictions, ["benefit", "harm"]) == ["benefit", "harm", "harm"]
     without_scores = Predictions(labels=["neutral", "harm"], scores=None)
     assert restrict(without_scores, ["benefit", "harm"]) == ["neutral", "harm"]
+
+
+def test_the_calibration_error_comes_with_a_bootstrap_interval():
+    import numpy as np
+
+    from stancebank.models.metrics import calibration
+
+    rng = np.random.default_rng(1)
+    confident = rng.uniform(0.3, 1.0, 300)
+    right = rng.uniform(0, 1, 300) < confident * 0.9  # overconfident by about a tenth
+    scores = [{"a": float(p), "b": float(1 - p)} for p in confident]
+    gold = ["a" if r else "b" for r in right]
+    figures = calibration(gold, ["a"] * 300, scores)
+    low, high = figures["ece_ci95"]
+    assert low <= figures["ece"] <= high and high - low < 0.15
+    assert calibration(gold, ["a"] * 300, scores) == figures  # seeded
+    assert calibration(gold[:1], ["a"], scores[:1])["ece_ci95"] is None
+
+
+def test_evaluate_notes_a_calibration_error_above_the_training_interval(tmp_path):
+    import json
+
+    from stancebank.models.api import _calibration_notes
+
+    model = tmp_path / "model"
+    model.mkdir()
+    seen = {"all": {"ece": 0.04, "ece_ci95": [0.03, 0.08], "n": 400},
+            "polar": {"ece": 0.04, "ece_ci95": [0.02, 0.07], "n": 300,
+                      "labels": ["benefit", "harm"]}}  # fmt: skip
+    (model / "metrics.json").write_text(json.dumps({"training": {"calibration": seen}}))
+    worse = {"calibration": {"ece": 0.134}, "n": 233}
+    [note] = _calibration_notes(model, "outside.csv", worse, ["harm", "benefit"])
+    assert "0.134 on outside.csv" in note and "[0.020, 0.070]" in note
+    assert _calibration_notes(model, "d.csv", {**worse, "calibration": {"ece": 0.05}}, None) == []
+    assert _calibration_notes(model, "d.csv", {**worse, "calibration": {"ece": 0.01}}, None) == []
+    assert _calibration_notes(model, "d.csv", {**worse, "n": 9}, None) == []  # too few
+    assert _calibration_notes(model, "d.csv", worse, ["mixed", "neutral"]) == []  # not seen
+    assert _calibration_notes(tmp_path, "d.csv", worse, None) == []  # no training figures

@@ -1,5 +1,5 @@
-"""The default recipe, the sentence head: logistic regression on the frozen encoder's
-mean-pooled embeddings, saved as a transformers model, calibrated by grouped folds."""
+"""The default recipe (standard): logistic regression on the frozen encoder's pooled
+sentences, saved as a plain transformers model, calibrated by grouped folds."""
 
 from __future__ import annotations
 

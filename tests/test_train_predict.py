@@ -108,3 +108,34 @@ def test_early_stopping_only_with_a_validation_split_big_enough_to_pick_an_epoch
     assert (info["best_validation_macro_f1"] is not None) is early
     if not early:
         assert info["epochs_run"] == 2
+
+
+def test_the_default_model_in_plain_transformers_and_onnx_gives_predicts_labels(
+    tiny_model, tmp_path, seed_answers
+):
+    """The default recipe's folder, loaded by plain ``pipeline`` (no remote code) and
+    exported to ONNX, labels the seed's units as ``stancebank predict`` does (at its default
+    precision) on at least 99% of them."""
+    from transformers import pipeline
+
+    import stancebank
+    from stancebank.dataset.segment import segment_answers
+
+    model_dir, _ = tiny_model
+    claims = tmp_path / "claims.jsonl"
+    units = list(segment_answers(seed_answers))
+    claims.write_text("".join(json.dumps(c) + "\n" for c in units))
+    exported = stancebank.export(model=model_dir, out=tmp_path / "onnx")
+    assert exported.max_logit_difference < 1e-3
+    labels = {}
+    for name, folder in (("torch", model_dir), ("onnx", exported.out)):
+        out = stancebank.predict(model=folder, claims=claims, out=tmp_path / f"{name}.jsonl",
+                                 progress=False).out  # fmt: skip
+        labels[name] = [json.loads(line)["label"] for line in out.read_text().splitlines()]
+    labels["pipeline"] = [r["label"] for r in pipeline("text-classification",
+                                                       model=str(model_dir))(
+        [u["text"] for u in units]
+    )]  # fmt: skip
+    for other in ("onnx", "pipeline"):
+        same = sum(a == b for a, b in zip(labels["torch"], labels[other], strict=True))
+        assert same >= 0.99 * len(units), other

@@ -3,13 +3,15 @@ training time of the default model.
 
 Usage:
     .venv/bin/python scripts/bench/predict.py MODEL_DIR [--claims 4000] [--precision P] [--quantize]
+    .venv/bin/python scripts/bench/predict.py MODEL_DIR --onnx EXPORT_DIR [--claims 4000]
     .venv/bin/python scripts/bench/predict.py --train [--train-claims 1000] [--epochs E]
 
 Predict: both sides run as whole processes on the same N synthetic claims (the seed's
 claims and the team-written examples, varied); prints wall times, the speed-up and the
-share of identical labels. Train: builds a synthetic dataset of N claims and times
-``stancebank train --no-cv`` (the default recipe; with ``--epochs E``, ``--recipe fine-tune
---epochs E``) as a whole process.
+share of identical labels. With ``--onnx``: ``stancebank predict`` on MODEL_DIR (the default
+precision) against ``stancebank predict`` on its ONNX export, same claims. Train: builds a
+synthetic dataset of N claims and times ``stancebank train --no-cv`` (the default recipe;
+with ``--epochs E``, ``--recipe fine-tune --epochs E``) as a whole process.
 """
 
 from __future__ import annotations
@@ -81,6 +83,23 @@ def bench_predict(model: str, n: int, extra: list[str]) -> None:
               f"({baseline / ours:.2f}x), identical labels {same:.2%}")  # fmt: skip
 
 
+def bench_onnx(model: str, exported: str, n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        claims = tmp_path / "claims.jsonl"
+        claims.write_text("".join(json.dumps(c) + "\n" for c in synthetic_claims(n)))
+        seconds, labels = {}, {}
+        for name, folder in (("PyTorch (default precision)", model), ("ONNX", exported)):
+            out = tmp_path / f"{len(seconds)}.jsonl"
+            seconds[name] = timed([sys.executable, "-m", "stancebank.cli", "predict", folder,
+                                   str(claims), "--out", str(out)])  # fmt: skip
+            labels[name] = [json.loads(line)["label"] for line in out.open()]
+            print(f"stancebank predict, {name}, {n} claims: {seconds[name]:.1f} s")
+        first, second = labels.values()
+        same = sum(a == b for a, b in zip(first, second, strict=True)) / n
+        print(f"identical labels {same:.2%}")
+
+
 def bench_train(n: int, epochs: int) -> None:
     claims = synthetic_claims(round(n / 0.7))  # so that the train split holds about n
     stances = list(label_names().stances)
@@ -123,6 +142,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=4000)
     parser.add_argument("--quantize", action="store_true")
     parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
+    parser.add_argument("--onnx", metavar="EXPORT_DIR", help="time predict on this export too")
     parser.add_argument("--train", action="store_true")
     parser.add_argument("--train-claims", type=int, default=1000)
     parser.add_argument("--epochs", type=int, help="time --recipe fine-tune with E epochs")
@@ -132,6 +152,9 @@ def main() -> None:
     else:
         if not args.model:
             parser.error("give MODEL_DIR, or --train")
+        if args.onnx:
+            bench_onnx(args.model, args.onnx, args.claims)
+            return
         extra = ["--precision", args.precision] + (["--quantize"] if args.quantize else [])
         bench_predict(args.model, args.claims, extra)
 
