@@ -139,3 +139,43 @@ def test_the_default_model_in_plain_transformers_and_onnx_gives_predicts_labels(
     for other in ("onnx", "pipeline"):
         same = sum(a == b for a, b in zip(labels["torch"], labels[other], strict=True))
         assert same >= 0.99 * len(units), other
+
+
+@pytest.mark.slow
+def test_the_default_on_the_seed_release_loads_in_plain_transformers_and_onnx(
+    tmp_path, seed_answers, seed_project
+):
+    """The default recipe and encoder (all-mpnet-base-v2) on the seed's release: plain
+    ``pipeline`` (no remote code) and the ONNX export label the seed's units as ``stancebank
+    predict`` does on at least 99% of them, and the card renders its model-index."""
+    from huggingface_hub import ModelCard
+    from transformers import pipeline
+
+    import stancebank
+    from stancebank.dataset.segment import segment_answers
+    from tests.conftest import ROOT
+
+    units = list(segment_answers(seed_answers))
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text("".join(json.dumps(c) + "\n" for c in units))
+    built = stancebank.build_release(claims=claims, annotations=ROOT / "dataset" / "annotations",
+                                     out=tmp_path / "dataset")  # fmt: skip
+    trained = stancebank.train(dataset_dir=built.out, out=tmp_path / "model",
+                               options=stancebank.TrainOptions(), cv=False,
+                               progress=False)  # fmt: skip
+    assert json.loads((trained.out / "config.json").read_text())["architectures"] == [
+        "MPNetForSequenceClassification"
+    ]
+    card = ModelCard.load(trained.out / "README.md")
+    assert card.data.eval_results and card.data.eval_results[0].dataset_split == "test"
+    exported = stancebank.export(model=trained.out, out=tmp_path / "onnx")
+    labels = {}
+    for name, folder in (("predict", trained.out), ("onnx", exported.out)):
+        out = stancebank.predict(model=folder, claims=claims, out=tmp_path / f"{name}.jsonl",
+                                 progress=False).out  # fmt: skip
+        labels[name] = [json.loads(line)["label"] for line in out.read_text().splitlines()]
+    plain = pipeline("text-classification", model=str(trained.out))
+    labels["pipeline"] = [r["label"] for r in plain([u["text"] for u in units])]
+    for other in ("onnx", "pipeline"):
+        same = sum(a == b for a, b in zip(labels["predict"], labels[other], strict=True))
+        assert same >= 0.99 * len(units), (other, same, len(units))
